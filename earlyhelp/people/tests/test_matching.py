@@ -1,0 +1,251 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from earlyhelp.people.matching import (
+    POSSIBLE_MATCH,
+    PROBABLE_MATCH,
+    PersonRecord,
+    blocking_keys,
+    canonical_given_names,
+    family_name_key,
+    given_name_key,
+    normalise_name,
+    score,
+    surname_parts,
+)
+
+DOB = date(2016, 3, 4)
+WILLIAM = PersonRecord(
+    given_name="William", family_name="Smith", date_of_birth=DOB, sex="M", postcode="KB1 2AB"
+)
+
+
+def test_name_normalisation():
+    assert normalise_name("  Zoë O'Brien ") == "zoe obrien"
+    assert surname_parts("Smith-Jones") == ("smithjones", "smith", "jones")
+    assert surname_parts("O\u2019Neill") == ("oneill",)
+    assert canonical_given_names("Bill") == ("william",)
+    assert set(canonical_given_names("Sam")) == {"samuel", "samantha"}
+    assert given_name_key("Bill") == given_name_key("William") == given_name_key("LIAM")
+    assert family_name_key("Smyth") == family_name_key("Smith")
+
+
+@pytest.mark.parametrize(
+    ("candidate", "reason"),
+    [
+        (
+            PersonRecord(
+                given_name="Bill", family_name="Smith", date_of_birth=DOB, postcode="KB1 2AB"
+            ),
+            "first name is a short form (Bill / William)",
+        ),
+        (
+            PersonRecord(
+                given_name="Wiliam", family_name="Smith", date_of_birth=DOB, postcode="KB1 2AB"
+            ),
+            "first name spelt similarly",
+        ),
+        (
+            PersonRecord(
+                given_name="William", family_name="Smyth", date_of_birth=DOB, postcode="KB1 2AB"
+            ),
+            "surname sounds alike",
+        ),
+        (
+            PersonRecord(
+                given_name="William",
+                family_name="Smith-Jones",
+                date_of_birth=DOB,
+                postcode="KB1 2AB",
+            ),
+            "surname matches part of a double-barrelled surname",
+        ),
+        (
+            PersonRecord(
+                given_name="William",
+                family_name="Brown",
+                other_names=("Smith",),
+                date_of_birth=DOB,
+                postcode="KB1 2AB",
+            ),
+            "surname matches a previous or other surname",
+        ),
+        (
+            PersonRecord(
+                given_name="William",
+                family_name="Smith",
+                date_of_birth=date(2016, 4, 3),
+                postcode="KB1 2AB",
+            ),
+            "date of birth with day and month swapped",
+        ),
+        (
+            PersonRecord(
+                given_name="William",
+                family_name="Smith",
+                date_of_birth=date(2016, 3, 14),
+                postcode="KB1 2AB",
+            ),
+            "date of birth one digit different",
+        ),
+        (
+            PersonRecord(
+                given_name="William",
+                family_name="Smith",
+                date_of_birth=date(2061, 3, 4),
+                postcode="KB1 2AB",
+            ),
+            "date of birth with two digits swapped",
+        ),
+    ],
+)
+def test_common_mistakes_still_probably_match(candidate, reason):
+    match = score(WILLIAM, candidate)
+    assert reason in match.reasons
+    assert match.score >= PROBABLE_MATCH, match
+
+
+def test_elizabeth_and_beth_with_a_typo_in_the_surname():
+    query = PersonRecord(given_name="Beth", family_name="Thompsen", date_of_birth=date(2012, 11, 2))
+    candidate = PersonRecord(
+        given_name="Elizabeth", family_name="Thompson", date_of_birth=date(2012, 11, 2)
+    )
+    match = score(query, candidate)
+    assert "first name is a short form (Beth / Elizabeth)" in match.reasons
+    assert match.score >= PROBABLE_MATCH
+
+
+def test_changed_surname_without_other_names_is_still_possible():
+    query = PersonRecord(
+        given_name="Chloe", family_name="Brown", date_of_birth=date(2010, 6, 1), postcode="KB1 2AB"
+    )
+    candidate = PersonRecord(
+        given_name="Chloe", family_name="Patel", date_of_birth=date(2010, 6, 1), postcode="KB1 2AB"
+    )
+    assert score(query, candidate).score >= POSSIBLE_MATCH
+
+
+@pytest.mark.parametrize("twin_name", ["Harry", "Jack", "Oscar", "Wilma"])
+def test_twins_are_kept_apart(twin_name):
+    twin = PersonRecord(
+        given_name=twin_name, family_name="Smith", date_of_birth=DOB, sex="M", postcode="KB1 2AB"
+    )
+    assert score(WILLIAM, twin).score < PROBABLE_MATCH - 0.05
+
+
+def test_twins_named_like_each_other_stay_below_probable():
+    jack = PersonRecord(
+        given_name="Jack", family_name="Smith", date_of_birth=DOB, sex="M", postcode="KB1 2AB"
+    )
+    jake = PersonRecord(
+        given_name="Jake", family_name="Smith", date_of_birth=DOB, sex="M", postcode="KB1 2AB"
+    )
+    match = score(jack, jake)
+    assert match.score < PROBABLE_MATCH
+    assert "could be a twin: same birthday, first names differ" in match.reasons
+
+
+def test_identifiers_dominate():
+    same = PersonRecord(given_name="Liam", family_name="Jones", nhs_number="9434765919")
+    other = PersonRecord(
+        given_name="William", family_name="Smith", nhs_number="9434765919", date_of_birth=DOB
+    )
+    assert score(same, other).reasons[0] == "same NHS number"
+    assert score(same, other).score >= PROBABLE_MATCH
+    a = PersonRecord(
+        given_name="William", family_name="Smith", date_of_birth=DOB, nhs_number="9434765919"
+    )
+    b = PersonRecord(
+        given_name="William", family_name="Smith", date_of_birth=DOB, nhs_number="4010232137"
+    )
+    match = score(a, b)
+    assert "different NHS numbers recorded" in match.reasons
+    assert match.score < POSSIBLE_MATCH
+
+
+def test_different_sex_and_district_reasons():
+    candidate = PersonRecord(
+        given_name="William", family_name="Smith", date_of_birth=DOB, sex="F", postcode="KB1 9ZZ"
+    )
+    match = score(WILLIAM, candidate)
+    assert "different sex recorded" in match.reasons
+    assert "same postcode district" in match.reasons
+
+
+def test_missing_fields_are_neutral():
+    partial = PersonRecord(family_name="Smith", date_of_birth=DOB)
+    match = score(partial, WILLIAM)
+    assert match.reasons == ["same date of birth", "same surname"]
+    assert 0 < match.score < 1
+    assert score(PersonRecord(), WILLIAM).reasons == []
+
+
+def test_blocking_keys_cover_the_common_mistakes():
+    keys = blocking_keys(
+        PersonRecord(
+            given_name="Bill",
+            family_name="Smith-Jones",
+            other_names=("Brown",),
+            date_of_birth=DOB,
+            postcode="kb12ab",
+        )
+    )
+    assert ("dob", "2016-03-04") in keys and ("dob", "2016-04-03") in keys
+    assert {("name_year", k, "2016") for k in ("SM0", "JNS", "BRN")} <= keys
+    assert ("given_year", given_name_key("William"), "2016") in keys
+    assert ("postcode", "KB1 2AB") in keys
+    assert blocking_keys(PersonRecord(family_name="Smith")) == {("surname", "SM0")}
+    assert blocking_keys(PersonRecord()) == set()
+
+
+names = st.sampled_from(
+    ["William", "Bill", "Elizabeth", "Beth", "Olivia", "Mohammed", "Zoë", "Siobhan"]
+)
+surnames = st.sampled_from(["Smith", "Smith-Jones", "O'Brien", "Nowak", "Okonkwo", "Patel"])
+dates = st.dates(min_value=date(1950, 1, 1), max_value=date(2026, 12, 31))
+records = st.builds(
+    PersonRecord,
+    given_name=names,
+    family_name=surnames,
+    date_of_birth=st.none() | dates,
+    sex=st.sampled_from(["", "M", "F"]),
+    postcode=st.sampled_from(["", "KB1 2AB", "KB1 3CD", "SW1A 1AA"]),
+)
+
+
+@given(records, records)
+def test_score_is_a_probability_and_symmetric(a, b):
+    forwards, backwards = score(a, b), score(b, a)
+    assert 0.0 <= forwards.score <= 1.0
+    assert forwards.score == pytest.approx(backwards.score)
+
+
+@given(records)
+def test_a_record_matches_itself_and_shares_a_blocking_key(record):
+    assert score(record, record).score >= score(record, PersonRecord()).score
+    if record.date_of_birth:
+        assert score(record, record).score >= PROBABLE_MATCH
+    assert blocking_keys(record) & blocking_keys(record) == blocking_keys(record)
+
+
+@given(records, st.integers(0, 7), st.integers(1, 9))
+def test_a_one_digit_typo_in_the_date_of_birth_still_shares_a_blocking_key(record, position, delta):
+    if not record.date_of_birth:
+        return
+    d = record.date_of_birth
+    digits = f"{d.year:04d}{d.month:02d}{d.day:02d}"
+    typed = digits[:position] + str((int(digits[position]) + delta) % 10) + digits[position + 1 :]
+    try:
+        typo_date = date(int(typed[:4]), int(typed[4:6]), int(typed[6:]))
+    except ValueError:
+        return
+    typo = PersonRecord(**{**_fields(record), "date_of_birth": typo_date})
+    assert blocking_keys(record) & blocking_keys(typo)
+    assert score(record, typo).score >= POSSIBLE_MATCH
+
+
+def _fields(record):
+    return {name: getattr(record, name) for name in record.__slots__}
