@@ -78,3 +78,16 @@ class RelationshipKind(models.TextChoices):
     GRANDPARENT = "grandparent", "Grandparent"
     PARTNER = "partner", "Partner"
     OTHER = "other", "Other"
+
+
+class InvolvementReason(models.TextChoices):
+    """Why someone may see a person's or a family's record (the need-to-know rule, issue 4)."""
+
+    LEAD_PRACTITIONER = "lead_practitioner", "Lead practitioner"
+    TEAM_AROUND_FAMILY = "team_around_family", "Team around the family"
+    ALLOCATED_TEAM = "allocated_team", "Allocated team"
+    FRONT_DOOR = "front_door", "Front door contact"
+    SCHOOL = "school", "Pupil at the school"
+    RECORDED_BY = "recorded_by", "Recorded the person or family"
+    GRANTED = "granted", "Access granted by a manager"
+    BREAK_GLASS = "break_glass", "Break-glass access"

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from . import matching
-from .codes import Disability, Ethnicity, FamilyRole, RelationshipKind, Sex
+from .codes import Disability, Ethnicity, FamilyRole, InvolvementReason, RelationshipKind, Sex
 from .identifiers import (
     nhs_number_validator,
     normalise_postcode,
@@ -70,6 +70,11 @@ class Person(models.Model):
         default=False, help_text="The record needs extra protection (e.g. a member of staff)."
     )
     date_of_death = models.DateField(null=True, blank=True)
+    # Set when a manager merges this record into another (see merge.py); a merged record is
+    # hidden from search and lists but kept so the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,3 +254,96 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.related_person} is {self.person}'s {self.get_kind_display().lower()}"
+
+
+class Involvement(models.Model):
+    """A reason someone has to see a person's or a family's record: the need-to-know rule.
+
+    Exactly one of `family` / `person` says what the reason is about, and exactly one of
+    `user` / `team` / `organisation` says who holds it (a user personally, every current member
+    of a team, or an organisation's designated safeguarding leads). Other parts of the product
+    (front door, episodes, schools) start and end involvements through people.services; the
+    access policy in access.py is one indexed EXISTS over this table. An involvement that has
+    ended, or whose `expires_at` has passed, gives nothing.
+    """
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="involvements"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="involvements"
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=30, choices=InvolvementReason.choices)
+    note = models.TextField(blank=True, help_text="Why, in words (required for break-glass).")
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(family__isnull=True, person__isnull=False)
+                | Q(family__isnull=False, person__isnull=True),
+                name="involvement_family_or_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, team__isnull=True, organisation__isnull=True)
+                | Q(user__isnull=True, team__isnull=False, organisation__isnull=True)
+                | Q(user__isnull=True, team__isnull=True, organisation__isnull=False),
+                name="involvement_one_holder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "ended_at"], name="involvement_person"),
+            models.Index(fields=["family", "ended_at"], name="involvement_family"),
+            models.Index(fields=["user", "ended_at"], name="involvement_user"),
+            models.Index(fields=["team", "ended_at"], name="involvement_team"),
+        ]
+
+    def __str__(self) -> str:
+        holder = self.user or self.team or self.organisation
+        subject = self.person or self.family
+        return f"{holder}: {self.get_reason_display()} for {subject}"
+
+
+class PersonMerge(models.Model):
+    """A manager's decision that two records are the same person. `moved` lists every row that
+    was re-pointed from `merged` to `kept`, so the merge can be undone exactly."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_merged")
+    reason = models.TextField()
+    merged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    moved = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged} merged into {self.kept}"

@@ -4,17 +4,20 @@ Each function is atomic, validates with `full_clean`, and records why in the cha
 Nothing here merges two people: that is a manager's decision, made elsewhere."""
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from earlyhelp.accounts.models import User
+from earlyhelp.accounts.models import Membership, Organisation, Team, User
+from earlyhelp.accounts.roles import Role
+from earlyhelp.core.tasks import send_email
 
+from .codes import InvolvementReason
 from .identifiers import normalise_postcode, validate_nhs_number, validate_upn
-from .models import Address, Family, FamilyMember, Person, Relationship
+from .models import Address, Family, FamilyMember, Involvement, Person, Relationship
 
 
 def _reason(obj: Any, reason: str) -> None:
@@ -129,6 +132,94 @@ def add_relationship(
     )
     _save(relationship, reason)
     return relationship
+
+
+# --- Involvement: the reasons people may see a record ---------------------------------------
+
+#: How long break-glass access lasts before the user must give a reason again.
+BREAK_GLASS_HOURS = 8
+
+
+@transaction.atomic
+def start_involvement(
+    *,
+    actor: User | None,
+    reason: str,
+    person: Person | None = None,
+    family: Family | None = None,
+    user: User | None = None,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+    note: str = "",
+    expires_at: Any = None,
+) -> Involvement:
+    """Give a user, a team or an organisation a reason to see a person or a family. An
+    identical active involvement is reused, so callers may call this repeatedly."""
+    existing = Involvement.objects.filter(
+        person=person,
+        family=family,
+        user=user,
+        team=team,
+        organisation=organisation,
+        reason=reason,
+        ended_at__isnull=True,
+    ).first()
+    if existing is not None and expires_at is None and existing.expires_at is None:
+        return existing
+    involvement = Involvement(
+        person=person,
+        family=family,
+        user=user,
+        team=team,
+        organisation=organisation,
+        reason=reason,
+        note=note,
+        expires_at=expires_at,
+        recorded_by=actor,
+    )
+    _save(involvement, note or InvolvementReason(reason).label)
+    return involvement
+
+
+@transaction.atomic
+def end_involvement(*, actor: User | None, involvement: Involvement, reason: str) -> Involvement:
+    involvement.ended_at = timezone.now()
+    _save(involvement, reason)
+    return involvement
+
+
+@transaction.atomic
+def break_glass(*, actor: User, person: Person, reason: str) -> Involvement:
+    """Emergency access to a record the user has no other reason to see. The written reason is
+    kept, the data protection officer is told by email, and access lapses after a few hours."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": "Explain in a sentence why you need to see this record"})
+    involvement = start_involvement(
+        actor=actor,
+        reason=InvolvementReason.BREAK_GLASS,
+        person=person,
+        user=actor,
+        note=reason,
+        expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
+    )
+    officers = sorted(
+        set(
+            Membership.objects.filter(Membership.current_q(), role=Role.AUDITOR)
+            .filter(user__is_active=True)
+            .values_list("user__email", flat=True)
+        )
+    )
+    if officers:
+        subject = "Break-glass access to a person's record"
+        body = (
+            f"{actor.full_name} ({actor.email}) used break-glass access to person "
+            f"record {person.pk} at {timezone.localtime():%d %B %Y %H:%M}.\n\n"
+            f"Their reason: {reason}\n\nThe access lasts {BREAK_GLASS_HOURS} hours and is "
+            "flagged in the audit trail."
+        )
+        transaction.on_commit(lambda: send_email.enqueue(subject, body, officers))
+    return involvement
 
 
 # --- Bulk import ----------------------------------------------------------------------------
