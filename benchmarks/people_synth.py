@@ -383,6 +383,22 @@ class _PersonMaker:
         self.rng = random.Random(seed)
         self.pools = pools or name_pools(seed)
         self.as_of = as_of
+        # Identifiers already given out: NHS numbers and UPNs are unique (a real register never
+        # issues one twice, and the importer rejects a repeat), so a draw that repeats is redrawn.
+        self.nhs_used: set[str] = set()
+        self.upn_used: set[str] = set()
+
+    def nhs_number(self) -> str:
+        while (value := random_nhs_number(self.rng)) in self.nhs_used:
+            pass
+        self.nhs_used.add(value)
+        return value
+
+    def upn(self, birth_year: int) -> str:
+        while (value := random_upn(self.rng, birth_year)) in self.upn_used:
+            pass
+        self.upn_used.add(value)
+        return value
 
     def surname(self) -> str:
         rng = self.rng
@@ -406,8 +422,8 @@ class _PersonMaker:
     def person(self, source_id: str, family: str, dob: date, postcode: str, sex: str) -> Row:
         rng = self.rng
         age = (self.as_of - dob).days // 365
-        nhs = random_nhs_number(rng) if rng.random() < 0.92 else ""
-        upn = random_upn(rng, dob.year) if 4 <= age <= 18 and rng.random() < 0.9 else ""
+        nhs = self.nhs_number() if rng.random() < 0.92 else ""
+        upn = self.upn(dob.year) if 4 <= age <= 18 and rng.random() < 0.9 else ""
         return {
             "source_id": source_id,
             "given_name": self.given(sex),
@@ -667,9 +683,12 @@ def generate_labelled_queries(
     twins: list[tuple[Row, str]] = []
     first_by_key: dict[str, str] = {}
     nhs_seen: set[str] = set()
+    upn_seen: set[str] = set()
     for seen, row in enumerate(population_rows, start=1):
         if row["nhs_number"]:
             nhs_seen.add(row["nhs_number"])
+        if row["upn"]:
+            upn_seen.add(row["upn"])
         key = f"{row['family_name']}|{row['date_of_birth']}|{row['postcode']}"
         if row["postcode"]:
             sibling = first_by_key.setdefault(key, row["source_id"])
@@ -714,11 +733,11 @@ def generate_labelled_queries(
         queries.append(Query(row, base["source_id"], tuple(kinds)))
 
     maker = _PersonMaker(seed + 7919, as_of, pools)
+    maker.nhs_used = nhs_seen  # new people never reuse an identifier of the population
+    maker.upn_used = upn_seen
     while len(queries) < k:
         dob = _dob_for_age(maker.rng, maker.rng.randrange(0, 61), as_of)
         person = maker.person("", maker.surname(), dob, random_postcode(maker.rng), maker.sex())
-        while person["nhs_number"] in nhs_seen:
-            person["nhs_number"] = random_nhs_number(maker.rng)
         queries.append(Query(person, None, ("new_person",)))
 
     rng.shuffle(queries)

@@ -366,3 +366,52 @@ def test_cli_population_and_queries_round_trip(tmp_path: Path, capsys):
     # The CLI reads back exactly what the generator produced in memory.
     in_memory = list(ps.generate_queries(ps.generate_population(2000, 1), 300, 2))
     assert [r["given_name"] for r in rows] == [q[0]["given_name"] for q in in_memory]
+
+
+def test_identifiers_are_unique_across_a_large_population():
+    # 60,000 people draw about 55,000 NHS numbers from some 360 million: without redrawing,
+    # about four would repeat (the birthday problem), and the importer would reject them.
+    rows = list(ps.generate_population(60_000, seed=3))
+    nhs = [r["nhs_number"] for r in rows if r["nhs_number"]]
+    upns = [r["upn"] for r in rows if r["upn"]]
+    assert len(nhs) > 50_000 and len(upns) > 10_000
+    assert len(set(nhs)) == len(nhs)
+    assert len(set(upns)) == len(upns)
+    assert all(nhs_ok(value) for value in nhs[:2000])
+    assert all(upn_ok(value) for value in upns[:2000])
+
+
+def test_redrawn_identifiers_stay_unique_when_the_space_is_small(monkeypatch):
+    # Force repeats: a generator that can only produce a handful of NHS numbers and UPNs.
+    nhs_choices = ["9434765919", "4010232137", "4505577104", "4505577104", "9434765919"]
+    upn_choices = ["A000000000000", "A000000000000", "C000000000009"]
+
+    def few_nhs(rng):
+        return rng.choice(nhs_choices)
+
+    def few_upns(rng, birth_year):
+        return rng.choice(upn_choices)
+
+    monkeypatch.setattr(ps, "random_nhs_number", few_nhs)
+    monkeypatch.setattr(ps, "random_upn", few_upns)
+    maker = ps._PersonMaker(1, ps.REFERENCE_DATE)
+    assert sorted(maker.nhs_number() for _ in range(3)) == sorted(set(nhs_choices))
+    assert len({maker.upn(2015) for _ in range(2)}) == 2
+
+
+def test_new_people_in_queries_reuse_no_identifier(population, queries):
+    nhs = {r["nhs_number"] for r in population if r["nhs_number"]}
+    upns = {r["upn"] for r in population if r["upn"]}
+    new = [q.row for q in queries if q.true_source_id is None]
+    assert new
+    assert not {r["nhs_number"] for r in new if r["nhs_number"]} & nhs
+    assert not {r["upn"] for r in new if r["upn"]} & upns
+    drawn = [r["nhs_number"] for r in new if r["nhs_number"]]
+    assert len(drawn) == len(set(drawn))
+
+
+def test_import_file_has_no_repeated_identifiers():
+    rows = [row for row, kind in ps.generate_import_file(20_000, 0.01, seed=3) if kind is None]
+    for column in ("nhs_number", "upn"):
+        values = [r[column] for r in rows if r[column]]
+        assert len(values) == len(set(values))
