@@ -9,6 +9,7 @@ admin.site.site_title = "earlyhelp administration"
 urlpatterns = [
     path("", include("earlyhelp.core.urls")),
     path("", include("earlyhelp.accounts.urls")),
+    path("", include("earlyhelp.people.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

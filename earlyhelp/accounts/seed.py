@@ -145,13 +145,14 @@ def seed_accounts(context: SeedContext) -> None:
     organisations = _organisations(context)
     teams = _teams(context)
     demo_users: dict[str, User] = {}
-    for local, role, org_key, team_key, job in DEMO_ACCOUNTS:
+    for number, (local, role, org_key, team_key, job) in enumerate(DEMO_ACCOUNTS):
         user = services.create_user(
             actor=None,
             email=f"{local}@{DEMO_DOMAIN}",
             full_name=f"{context.faker.first_name()} {context.faker.last_name()}",
             password=DEMO_PASSWORD,
             job_title=job[0].upper() + job[1:],
+            phone=f"01632 960{100 + number}",  # Ofcom's range for drama: never a real line
             is_staff=role == Role.ADMINISTRATOR,
             reason="Demo account",
         )

@@ -10,5 +10,7 @@ class PeopleConfig(AppConfig):
         from earlyhelp.core.seeding import register_seeder
 
         from .seed import seed_people
+        from .seed_involvements import seed_involvements
 
         register_seeder("people", seed_people, order=20)
+        register_seeder("involvements", seed_involvements, order=25)

@@ -7,78 +7,28 @@ listed in NOT_PAGES with the reason."""
 
 from __future__ import annotations
 
-import functools
+import importlib
+import pkgutil
 import re
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from playwright.sync_api import expect
 
 from earlyhelp.accounts.seed import DEMO_ACCOUNTS
 
 from .conftest import E2E, TEST_PASSWORD, error_summary, open_council
+from .coverage import COVERED, NOT_PAGE_ROUTES, NOT_PAGES, covers, url_patterns
 
 pytestmark = pytest.mark.browser
 
-# Whole URL trees that are not our pages.
-NOT_PAGE_ROUTES = {
-    "api/": "the JSON API: tests/api checks it against its OpenAPI schema",
-    "django-admin/": "Django's own admin: its markup is Django's, not ours",
-}
-# Named URLs that are not pages. POST-only endpoints redirect to a page that is checked.
-NOT_PAGES = {
-    "core:health": "JSON for the load balancer; the e2e server fixture waits on it",
-    "accounts:sign_out": "POST only; test_sign_out and test_no_javascript press the button",
-    "accounts:keep_alive": "POST only (204); test_idle_timeout presses Stay signed in",
-    "accounts:regenerate_backup_codes": "POST only; test_account_pages presses its button",
-    "accounts:revoke_api_token": "POST only; test_account_pages revokes a token",
-    "accounts:unlock_person": "POST only; test_lock_out unlocks the locked account",
-}
-COVERED: dict[str, list[str]] = {}
-
 DEMO_ROLES = [local for local, *_ in DEMO_ACCOUNTS]
-
-Test = TypeVar("Test", bound=Callable[..., None])
-
-
-def covers(*names: str) -> Callable[[Test], Test]:
-    """Declare the named URLs a test checks; the test fails if it did not check each one."""
-
-    def decorate(test: Test) -> Test:
-        for name in names:
-            COVERED.setdefault(name, []).append(test.__name__)
-
-        @functools.wraps(test)
-        def wrapper(*args: Any, **kwargs: Any) -> None:
-            e2e: E2E = kwargs["e2e"]
-            test(*args, **kwargs)
-            e2e.assert_no_problems()
-            not_checked = sorted(set(names) - e2e.visited)
-            assert not not_checked, (
-                f"Pages this test should have checked but did not: {not_checked}"
-            )
-
-        return wrapper
-
-    return decorate
-
-
-def url_patterns(
-    resolver: URLResolver | None = None, route: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str | None]]:
-    """(route, namespaced name) of every URL pattern of the project."""
-    for pattern in (resolver or get_resolver()).url_patterns:
-        full_route = route + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_patterns(pattern, full_route, inner)
-        elif isinstance(pattern, URLPattern):
-            yield full_route, f"{namespace}{pattern.name}" if pattern.name else None
 
 
 def test_every_page_is_checked() -> None:
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("test_"):
+            importlib.import_module(f"{__package__}.{module.name}")
     unnamed, unchecked, names = [], [], set()
     for route, name in url_patterns():
         if route.startswith(tuple(NOT_PAGE_ROUTES)):
@@ -92,7 +42,7 @@ def test_every_page_is_checked() -> None:
     assert not unnamed, f"Name these URL patterns so the browser tests can track them: {unnamed}"
     assert not unchecked, (
         "These pages are not checked by the browser tests. Add a test with @covers(...) in "
-        f"tests/e2e/test_pages.py, or list them in NOT_PAGES with the reason: {unchecked}"
+        f"tests/e2e/, or list them in NOT_PAGES with the reason: {unchecked}"
     )
     stale = sorted((set(COVERED) | set(NOT_PAGES)) - names)
     assert not stale, f"No longer URL names of the project: {stale}"

@@ -296,7 +296,8 @@ def service_navigation_tag(context: template.Context) -> SafeString:
     end_slot = ""
     if user is not None and user.is_authenticated:
         navigation.append({"text": "Home", "href": home, **_link_state(path, home, exact=True)})
-        sections = [("Manage", "accounts:manage_organisations", user.is_administrator)]
+        sections = [("People", "people:find", user.active_memberships().exists())]
+        sections.append(("Manage", "accounts:manage_organisations", user.is_administrator))
         sections.append(("Audit", "core:audit_people", user.is_auditor))
         sections.append(("Your account", "accounts:account", True))
         for text, url_name, allowed in sections:
