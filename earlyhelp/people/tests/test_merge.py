@@ -4,9 +4,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.urls import reverse
 
 from earlyhelp.accounts.roles import Role
-from earlyhelp.accounts.tests.factories import TeamFactory, user_with_role
+from earlyhelp.accounts.tests.factories import TeamFactory, sign_in, user_with_role
+from earlyhelp.core.models import AccessAction, AccessEvent
 from earlyhelp.people import services
 from earlyhelp.people.codes import FamilyRole, InvolvementReason, RelationshipKind
 from earlyhelp.people.merge import merge_people, undo_merge
@@ -317,3 +319,187 @@ def test_a_long_reason_is_kept_in_full_on_the_merge_and_shortened_in_history(cas
     assert merge.reason == reason.strip()
     change = case["kept"].history.first().history_change_reason
     assert len(change) == 100 and change.endswith("…")
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def _events(**filters: Any) -> Any:
+    return AccessEvent.objects.filter(**filters)
+
+
+@pytest.fixture
+def signed_in(client, manager):
+    return sign_in(client, manager)
+
+
+def test_choose_page_lists_candidates_with_score_and_reasons(signed_in, case, manager):
+    kept = case["kept"]
+    twin = _person("Will", "Smith", nhs_number="")
+    _allocate(twin, manager.active_memberships().get().team)
+    response = signed_in.get(reverse("people:merge_choose", args=[kept.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Will Smith (record {twin.pk})" in page
+    assert "Score " in page and "same date of birth" in page.lower()
+    assert f'value="{case["merged"].pk}"' in page
+    assert _events(actor=manager, action=AccessAction.SEARCH, person_id=kept.pk).count() == 1
+    assert _events(actor=manager, action=AccessAction.VIEW, person_id=kept.pk).count() == 1
+
+
+def test_choosing_a_candidate_or_a_record_number_goes_to_the_comparison(signed_in, case):
+    kept, merged = case["kept"], case["merged"]
+    url = reverse("people:merge_choose", args=[kept.pk])
+    confirm = reverse("people:merge_confirm", args=[kept.pk, merged.pk])
+    assert signed_in.post(url, {"other": merged.pk}).url == confirm
+    assert signed_in.post(url, {"record_number": merged.pk}).url == confirm
+
+
+def test_choose_page_errors(signed_in, case):
+    kept = case["kept"]
+    url = reverse("people:merge_choose", args=[kept.pk])
+    page = signed_in.post(url, {}).content.decode()
+    assert "There is a problem" in page
+    assert "Select the record that is the same person, or enter its number" in page
+    hidden = _person("Someone", "Else")
+    page = signed_in.post(url, {"record_number": hidden.pk}).content.decode()
+    assert f"There is no record {hidden.pk} that you have a reason to see" in page
+    page = signed_in.post(url, {"record_number": kept.pk}).content.decode()
+    assert "you cannot merge a record into itself" in page
+
+
+def test_confirm_page_compares_the_records_and_hides_a_confidential_address(
+    signed_in, case, manager
+):
+    kept, merged = case["kept"], case["merged"]
+    Address.objects.filter(person=merged, is_current=True).update(is_confidential=True)
+    # A team around the family (not the allocated team) does not show a confidential address.
+    Involvement.objects.filter(person=merged).update(reason=InvolvementReason.TEAM_AROUND_FAMILY)
+    response = signed_in.get(reverse("people:merge_confirm", args=[kept.pk, merged.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "KB1 2AB" in page  # the kept record's ordinary address
+    assert "KB4 4AA" not in page and "Confidential address" in page
+    assert "A123456789012" in page and "9434765919" in page
+    assert "Merge these records" in page
+    for person in (kept, merged):
+        assert _events(actor=manager, action=AccessAction.VIEW, person_id=person.pk).exists()
+
+
+def test_confirm_requires_a_reason(signed_in, case):
+    kept, merged = case["kept"], case["merged"]
+    url = reverse("people:merge_confirm", args=[kept.pk, merged.pk])
+    response = signed_in.post(url, {"keep": kept.pk, "reason": ""})
+    assert response.status_code == 200
+    assert "Enter why these records are the same person" in response.content.decode()
+    assert not PersonMerge.objects.exists()
+
+
+def test_merging_through_the_pages_and_undoing(signed_in, case, manager):
+    kept, merged = case["kept"], case["merged"]
+    before = snapshot()
+    url = reverse("people:merge_confirm", args=[kept.pk, merged.pk])
+    response = signed_in.post(url, {"keep": merged.pk, "reason": "Same school, same NHS"})
+    merge = PersonMerge.objects.get()
+    assert (merge.kept, merge.merged) == (merged, kept)
+    assert response.url == reverse("people:merge_detail", args=[merge.pk])
+
+    page = signed_in.get(response.url).content.decode()
+    assert f"has been merged into record {merged.pk}" in page
+    assert "govuk-notification-banner--success" in page
+    assert "Same school, same NHS" in page and "Undo this merge" in page
+    assert "Memberships ended (already in the family)" in page
+    assert "Smith family" in page
+    assert _events(actor=manager, object_type="personmerge", object_id=str(merge.pk)).count() == 2
+
+    undo = reverse("people:merge_undo", args=[merge.pk])
+    page = signed_in.post(undo, {"reason": ""}).content.decode()
+    assert "Enter why you are undoing this merge" in page
+    response = signed_in.post(undo, {"reason": "Not the same child"})
+    assert response.url == reverse("people:merge_detail", args=[merge.pk])
+    page = signed_in.get(response.url).content.decode()
+    assert "The merge has been undone" in page and "Not the same child" in page
+    assert "Undo this merge</button>" not in page
+    assert snapshot() == before
+
+
+def test_undo_page_explains_a_later_merge(signed_in, case, manager, team):
+    merge = _merge(case, manager)
+    third = _person("Billy", "Smith")
+    _allocate(third, team)
+    later = merge_people(actor=manager, kept=case["kept"], merged=third, reason="Also William")
+    page = signed_in.post(
+        reverse("people:merge_undo", args=[merge.pk]), {"reason": "Mistake"}
+    ).content.decode()
+    assert f"merge {later.pk}" in page and "Undo that merge first" in page
+    assert PersonMerge.objects.get(pk=merge.pk).undone_at is None
+
+
+def _urls(case, merge):
+    kept, merged = case["kept"], case["merged"]
+    return [
+        reverse("people:merge_choose", args=[kept.pk]),
+        reverse("people:merge_confirm", args=[kept.pk, merged.pk]),
+        reverse("people:merge_detail", args=[merge.pk]),
+    ]
+
+
+def _a_merge(case, manager):
+    """A merge in force, and a second pair not merged, so every page has something to show."""
+    merge = _merge(case, manager)
+    case["merged"] = _person("Bill", "Smith")
+    _allocate(case["merged"], manager.active_memberships().get().team)
+    return merge
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.FRONT_DOOR_SCREENER])
+def test_other_roles_in_the_team_get_404(client, case, manager, team, role):
+    merge = _a_merge(case, manager)
+    sign_in(client, user_with_role(role, team=team))
+    for url in _urls(case, merge):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(reverse("people:merge_undo", args=[merge.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.post(_urls(case, merge)[1], {"keep": case["kept"].pk, "reason": "x"}).status_code
+        == 404
+    )
+    assert PersonMerge.objects.get().undone_at is None
+
+
+def test_a_manager_of_another_team_gets_404(client, case, manager):
+    merge = _a_merge(case, manager)
+    sign_in(client, user_with_role(Role.TEAM_MANAGER, team=TeamFactory()))
+    for url in _urls(case, merge):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(reverse("people:merge_undo", args=[merge.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert not AccessEvent.objects.filter(person_id=case["kept"].pk).exists()
+
+
+def test_a_manager_who_sees_only_one_record_gets_404_for_the_pair(client, case):
+    elsewhere = TeamFactory()
+    other_manager = user_with_role(Role.TEAM_MANAGER, team=elsewhere)
+    _allocate(case["kept"], elsewhere)
+    sign_in(client, other_manager)
+    url = reverse("people:merge_confirm", args=[case["kept"].pk, case["merged"].pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"keep": case["kept"].pk, "reason": "Same"}).status_code == 404
+    page = client.post(
+        reverse("people:merge_choose", args=[case["kept"].pk]),
+        {"record_number": case["merged"].pk},
+    ).content.decode()
+    assert "that you have a reason to see" in page
+    assert not PersonMerge.objects.exists()
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, case, manager):
+    merge = _a_merge(case, manager)
+    for url in _urls(case, merge):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:sign_in"))
