@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("earlyhelp.core.urls")),
     path("", include("earlyhelp.accounts.urls")),
     path("", include("earlyhelp.people.urls")),
+    path("", include("earlyhelp.consent.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "earlyhelp.core",
     "earlyhelp.accounts",
     "earlyhelp.people",
+    "earlyhelp.consent",
 ]
 
 MIDDLEWARE = [

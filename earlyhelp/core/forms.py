@@ -614,3 +614,8 @@ def error_summary_list(forms_: Iterable[Any]) -> list[dict]:
                     entry["href"] = f"#{error_anchor(bound_field)}"
                 error_list.append(entry)
     return error_list
+
+
+def posted(request: Any) -> Any:
+    """The submitted data on POST (even if empty, so an empty submission shows errors)."""
+    return request.POST if request.method == "POST" else None

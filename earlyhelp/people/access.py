@@ -54,7 +54,7 @@ def _current_memberships(user: Any) -> QuerySet[Membership]:
 
 def active_involvements() -> QuerySet[Involvement]:
     now = timezone.now()
-    return Involvement.objects.filter(ended_at__isnull=True).filter(
+    return Involvement.objects.filter(ended_at__isnull=True, suspended_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
 

@@ -291,6 +291,10 @@ class Involvement(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # A partner's access that rests on the family's consent to share is suspended (not ended)
+    # when that consent is withdrawn, and resumes with new consent or a safeguarding override.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=255, blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -189,6 +189,24 @@ def end_involvement(*, actor: User | None, involvement: Involvement, reason: str
 
 
 @transaction.atomic
+def suspend_involvement(
+    *, actor: User | None, involvement: Involvement, reason: str
+) -> Involvement:
+    involvement.suspended_at = timezone.now()
+    involvement.suspended_reason = reason[:255]
+    _save(involvement, reason)
+    return involvement
+
+
+@transaction.atomic
+def resume_involvement(*, actor: User | None, involvement: Involvement, reason: str) -> Involvement:
+    involvement.suspended_at = None
+    involvement.suspended_reason = ""
+    _save(involvement, reason)
+    return involvement
+
+
+@transaction.atomic
 def break_glass(*, actor: User, person: Person, reason: str) -> Involvement:
     """Emergency access to a record the user has no other reason to see. The written reason is
     kept, the data protection officer is told by email, and access lapses after a few hours."""

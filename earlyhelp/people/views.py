@@ -18,6 +18,7 @@ from earlyhelp.accounts.models import User
 from earlyhelp.accounts.roles import Role
 from earlyhelp.core.access import Action
 from earlyhelp.core.audit import record_access, record_object_access
+from earlyhelp.core.forms import posted
 from earlyhelp.core.models import AccessAction
 
 from . import access, services
@@ -317,7 +318,7 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 def add_address(request: HttpRequest, pk: int) -> HttpResponse:
     person = people.get_or_404(request.user, pk=pk)
     people.require(request.user, Action.CHANGE, person)
-    form = AddressForm(request.POST or None)
+    form = AddressForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -349,7 +350,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such record")
     if people.visible_to(request.user).filter(pk=pk).exists():
         return redirect("people:person", pk)
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(posted(request))
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         services.break_glass(actor=_user(request), person=person, reason=reason)
@@ -374,7 +375,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_family(request: HttpRequest) -> HttpResponse:
     _require_recorder(request)
-    form = FamilyForm(request.POST or None)
+    form = FamilyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actor = _user(request)
         with transaction.atomic():
@@ -464,7 +465,7 @@ def add_relationship(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("person")
         .order_by("person__date_of_birth")
     ]
-    form = RelationshipForm(request.POST or None, members=members)
+    form = RelationshipForm(posted(request), members=members)
     if request.method == "POST" and form.is_valid():
         by_pk = {p.pk: p for p in members}
         data = form.cleaned_data
