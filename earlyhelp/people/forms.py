@@ -88,7 +88,13 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
     )
     date_of_death = GovukDateField(label="Date of death", required=False, past=True)
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, required=False)
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=Ethnicity.choices,
+        required=False,
+        # The model's default: without it the browser picks the first option, White - British.
+        initial=Ethnicity.NOBT,
+    )
     disabilities = forms.MultipleChoiceField(
         label="Disability",
         choices=Disability.choices,
