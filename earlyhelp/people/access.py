@@ -210,29 +210,36 @@ class KnownSummary:
     lead_practitioner: str = ""
     team: str = ""
     phone: str = ""
+    recorded_by: str = ""
 
     def __str__(self) -> str:
         if not self.known:
-            return "Not currently known to early help"
+            text = "Not currently known to early help"
+            if self.recorded_by:
+                text += f"; recorded by {self.recorded_by}"
+                if self.phone:
+                    text += f", {self.phone}"
+            return text
         parts = [p for p in (self.lead_practitioner, self.team, self.phone) if p]
         return "Known to early help" + (": " + ", ".join(parts) if parts else "")
 
 
+_KNOWN_REASONS = (
+    InvolvementReason.LEAD_PRACTITIONER,
+    InvolvementReason.ALLOCATED_TEAM,
+    InvolvementReason.TEAM_AROUND_FAMILY,
+)
+
+
 def known_summaries(person_ids: list[int]) -> dict[int, KnownSummary]:
-    """For each person, whether early help is involved now and who to call. Two queries."""
+    """For each person, whether early help is involved now and who to call (or, if nobody is
+    yet, who recorded them: so two practitioners never start the same work twice). One query."""
     if not person_ids:
         return {}
-    active = (
+    rows = (
         active_involvements()
-        .filter(
-            reason__in=(
-                InvolvementReason.LEAD_PRACTITIONER,
-                InvolvementReason.ALLOCATED_TEAM,
-                InvolvementReason.TEAM_AROUND_FAMILY,
-            )
-        )
+        .filter(reason__in=(*_KNOWN_REASONS, InvolvementReason.RECORDED_BY))
         .filter(Q(person_id__in=person_ids) | Q(family__members__person_id__in=person_ids))
-        .select_related("user", "team", "team__organisation")
         .values(
             "reason",
             "person_id",
@@ -245,23 +252,34 @@ def known_summaries(person_ids: list[int]) -> dict[int, KnownSummary]:
     )
     found: dict[int, dict[str, str]] = {}
     wanted = set(person_ids)
-    for row in active:
-        for pid in (row["person_id"], row["family__members__person_id"]):
-            if pid not in wanted:
-                continue
+    for row in rows:
+        for pid in {row["person_id"], row["family__members__person_id"]} & wanted:
             entry = found.setdefault(pid, {})
-            if row["reason"] == InvolvementReason.LEAD_PRACTITIONER and row["user__full_name"]:
+            reason = row["reason"]
+            if reason in _KNOWN_REASONS:
+                entry["known"] = "yes"
+            if reason == InvolvementReason.LEAD_PRACTITIONER and row["user__full_name"]:
                 entry["lead"] = row["user__full_name"]
                 entry["phone"] = row["user__phone"] or entry.get("phone", "")
-            if row["team__name"] and row["reason"] == InvolvementReason.ALLOCATED_TEAM:
+            elif reason == InvolvementReason.ALLOCATED_TEAM and row["team__name"]:
                 entry["team"] = row["team__name"]
                 entry.setdefault("phone", row["team__organisation__phone"] or "")
+            elif reason == InvolvementReason.RECORDED_BY and row["user__full_name"]:
+                entry["recorder"] = row["user__full_name"]
+                entry["recorder_phone"] = row["user__phone"] or ""
     summaries = {pid: KnownSummary(known=False) for pid in person_ids}
     for pid, entry in found.items():
-        summaries[pid] = KnownSummary(
-            known=True,
-            lead_practitioner=entry.get("lead", ""),
-            team=entry.get("team", ""),
-            phone=entry.get("phone", ""),
-        )
+        if entry.get("known"):
+            summaries[pid] = KnownSummary(
+                known=True,
+                lead_practitioner=entry.get("lead", ""),
+                team=entry.get("team", ""),
+                phone=entry.get("phone", ""),
+            )
+        else:
+            summaries[pid] = KnownSummary(
+                known=False,
+                recorded_by=entry.get("recorder", ""),
+                phone=entry.get("recorder_phone", ""),
+            )
     return summaries

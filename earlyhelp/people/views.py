@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -235,8 +236,9 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
             "visible_families": visible_families,
             "relationships": relationships,
             "involvements": access.active_involvements()
-            .filter(person=person)
-            .select_related("user", "team", "organisation")
+            .filter(Q(person=person) | Q(family__members__person=person))
+            .select_related("user", "team", "organisation", "family")
+            .distinct()
             .order_by("reason"),
             "known": access.known_summaries([person.pk])[person.pk],
             "can_change": people.can(request.user, Action.CHANGE, person),
@@ -285,7 +287,7 @@ def edit_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 _FIELD_LABELS = {
     **{f.name: str(f.verbose_name) for f in Person._meta.get_fields() if f.concrete},
-    **{name: str(label) for name, label in (PersonForm._meta.labels or {}).items()},
+    **{name: str(field.label) for name, field in PersonForm.base_fields.items() if field.label},
 }
 
 
