@@ -155,6 +155,7 @@ def splink_worker(workdir: Path) -> None:
     linker.table_management.compute_tf_table("first_name")
     linker.table_management.compute_tf_table("surname")
     training_seconds = time.perf_counter() - started
+    print(f"Splink trained in {training_seconds:.1f} s", flush=True)
 
     def lookup(row: dict[str, str], name: str) -> Lookup:
         record = splink_columns([row], "source_id")
@@ -177,7 +178,12 @@ def splink_worker(workdir: Path) -> None:
         rows = _read(Path(path))
         for i, row in enumerate(rows[:10]):  # warm up: the first lookups build and plan SQL
             lookup(row, f"warm_{label}_{i}")
-        out["passes"][label] = [lookup(row, f"query_{label}_{i}") for i, row in enumerate(rows)]
+        lookups: list[Lookup] = []
+        for i, row in enumerate(rows):
+            lookups.append(lookup(row, f"query_{label}_{i}"))
+            if (i + 1) % 100 == 0:
+                print(f"Splink, {label}: {i + 1}/{len(rows)} lookups", flush=True)
+        out["passes"][label] = lookups
     (workdir / "splink.json").write_text(json.dumps(out))
 
 
