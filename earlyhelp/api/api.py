@@ -26,6 +26,7 @@ from ninja.openapi.schema import OpenAPISchema
 from pydantic.json_schema import models_json_schema
 
 from earlyhelp.accounts.api import router as accounts_router
+from earlyhelp.people.api import families_router, people_router
 
 from .auth import ApiTokenAuth, VerifiedSessionAuth
 from .errors import (
@@ -231,3 +232,5 @@ api = EarlyHelpAPI(
     docs_url="/docs" if django_apps.is_installed("ninja") else None,
 )
 api.add_router("", accounts_router)
+api.add_router("/people", people_router)
+api.add_router("/families", families_router)
