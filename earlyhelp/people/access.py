@@ -12,7 +12,7 @@ Search is wider on purpose: any practitioner may learn that a child is known to 
 who to call, without opening the record (see `known_summary`), so work is never started twice.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -23,7 +23,9 @@ from earlyhelp.accounts.roles import Role
 from earlyhelp.core.access import AccessPolicy, Action
 
 from .codes import InvolvementReason
+from .matching import POSSIBLE_MATCH, Match, PersonRecord, score
 from .models import Address, Family, Involvement, Person
+from .search import find_candidates
 
 #: Reasons that let a user change a record, not only read it.
 _WRITING_REASONS = frozenset(InvolvementReason.values) - {InvolvementReason.BREAK_GLASS}
@@ -283,3 +285,25 @@ def known_summaries(person_ids: list[int]) -> dict[int, KnownSummary]:
                 phone=entry.get("recorder_phone", ""),
             )
     return summaries
+
+
+def search_people(user: Any, query: PersonRecord, *, limit: int = 10) -> list[tuple[Person, Match]]:
+    """Candidates `user` may learn about, best first. A postcode typed into a search must never
+    confirm (or rule out) where someone with a confidential address lives: such people are scored
+    as if no postcode were recorded, and shown only if the rest of the evidence still matches."""
+    found = find_candidates(query, people=people.searchable_by(user), limit=2 * limit)
+    if query.postcode and found:
+        confidential = set(
+            Address.objects.filter(
+                person_id__in=[p.pk for p, _ in found], is_current=True, is_confidential=True
+            ).values_list("person_id", flat=True)
+        )
+        rescored = []
+        for person, match in found:
+            if person.pk in confidential and not can_see_confidential_address(user, person):
+                match = score(query, replace(person.as_record(), postcode=""))
+                if match.score < POSSIBLE_MATCH:
+                    continue
+            rescored.append((person, match))
+        found = sorted(rescored, key=lambda pair: (-pair[1].score, pair[0].pk))
+    return found[:limit]

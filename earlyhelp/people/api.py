@@ -13,7 +13,6 @@
 """
 
 import re
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -31,9 +30,8 @@ from earlyhelp.core.models import AccessAction
 from . import access, services
 from .access import families, people
 from .codes import Disability, Ethnicity, FamilyRole, InvolvementReason, RelationshipKind, Sex
-from .matching import POSSIBLE_MATCH, Match, PersonRecord, score
+from .matching import POSSIBLE_MATCH, PersonRecord
 from .models import Address, Family, FamilyMember, Person, Relationship
-from .search import find_candidates
 
 people_router = Router(tags=["People"])
 families_router = Router(tags=["Families"])
@@ -521,38 +519,11 @@ def _require_criteria(record: PersonRecord) -> None:
         )
 
 
-def _hidden_postcodes(user: User, found: list[tuple[Person, Match]]) -> set[int]:
-    """People among `found` whose current address is confidential and hidden from `user`."""
-    confidential = set(
-        Address.objects.filter(
-            person_id__in=[p.pk for p, _ in found], is_current=True, is_confidential=True
-        ).values_list("person_id", flat=True)
-    )
-    return {
-        person.pk
-        for person, _ in found
-        if person.pk in confidential and not access.can_see_confidential_address(user, person)
-    }
-
-
 def _search(request: HttpRequest, record: PersonRecord, purpose: str) -> list[CandidateOut]:
     """Candidates from everyone the caller may learn about, as the caller may see them. Writes
     the search's AccessEvent (what was searched for and how many came back)."""
     user = _caller(request)
-    found = find_candidates(record, people=people.searchable_by(user), limit=2 * CANDIDATE_LIMIT)
-    hidden = _hidden_postcodes(user, found)
-    if hidden and record.postcode:
-        # The postcode searched for must not confirm, or rule out, where such a person lives: score
-        # them as if no postcode were recorded, and show them only on other evidence.
-        rescored = []
-        for person, match in found:
-            if person.pk in hidden:
-                match = score(record, replace(person.as_record(), postcode=""))
-                if match.score < POSSIBLE_MATCH:
-                    continue
-            rescored.append((person, match))
-        found = sorted(rescored, key=lambda pair: (-pair[1].score, pair[0].pk))
-    found = found[:CANDIDATE_LIMIT]
+    found = access.search_people(user, record, limit=CANDIDATE_LIMIT)
     ids = [person.pk for person, _ in found]
     openable = set(people.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     known = access.known_summaries(ids)

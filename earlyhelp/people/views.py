@@ -39,7 +39,6 @@ from .forms import (
 )
 from .matching import POSSIBLE_MATCH, Match, PersonRecord
 from .models import Family, Person, Relationship
-from .search import find_candidates
 
 
 def _user(request: HttpRequest) -> User:
@@ -66,7 +65,7 @@ class Candidate:
 def _search(request: HttpRequest, record: PersonRecord, description: str) -> list[Candidate]:
     """Ranked candidates from everyone the user may learn about, with what they may open. The
     search itself is audited (what was searched for, and who came back)."""
-    found = find_candidates(record, people=people.searchable_by(request.user), limit=10)
+    found = access.search_people(request.user, record, limit=10)
     ids = [person.pk for person, _ in found]
     openable = set(people.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
     known = access.known_summaries(ids)

@@ -226,7 +226,8 @@ def test_confidential_postcode_does_not_leak_through_search_results(client, prac
     sign_in(client, practitioner)
     text = client.get(reverse("people:find"), {"postcode": "KB3 9ZZ"}).text
     assert "Refuge Close" not in text
-    # The reasons may say the postcode matched what was typed, but never show the address.
+    # Searching by the postcode alone must not confirm who lives there.
+    assert "Nobody found" in text and "Chidera" not in text
     assert text.count("KB3 9ZZ") == text.count('value="KB3 9ZZ"')
 
 
