@@ -415,7 +415,7 @@ def import_people(
     )
     start = time.perf_counter()
     try:
-        with bulk.deferred_checkpoints():
+        with bulk.sqlite_bulk_session():
             importer.run(rows)
     finally:
         result.seconds = time.perf_counter() - start

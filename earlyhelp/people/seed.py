@@ -349,12 +349,13 @@ def _seed_large(context: SeedContext, rng: random.Random, ids: _Unique) -> int:
     pools = _pools(context.faker, LARGE_FAMILIES)
     keys = _Keys()
     written = 0
-    for start in range(0, LARGE_FAMILIES, _CHUNK):
-        households = [
-            _large_household(rng, pools, ids, keys)
-            for _ in range(min(_CHUNK, LARGE_FAMILIES - start))
-        ]
-        written += _write_large(households)
+    with bulk.sqlite_bulk_session():
+        for start in range(0, LARGE_FAMILIES, _CHUNK):
+            households = [
+                _large_household(rng, pools, ids, keys)
+                for _ in range(min(_CHUNK, LARGE_FAMILIES - start))
+            ]
+            written += _write_large(households)
     return written
 
 

@@ -253,3 +253,23 @@ def test_dates_pass_through_unchanged():
         )
     got = dict(Person.objects.filter(pk__in=ids).values_list("source_id", "date_of_birth"))
     assert got == {f"F{i}": day for i, day in enumerate(days)}
+
+
+def test_sqlite_bulk_session_puts_the_settings_back():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        with bulk.sqlite_bulk_session():  # nothing to do on PostgreSQL
+            return
+
+    def settings() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            wal = cursor.fetchone()[0]
+            cursor.execute("PRAGMA cache_size")
+            return wal, cursor.fetchone()[0]
+
+    before = settings()
+    with bulk.sqlite_bulk_session(wal_pages=1234, cache_kib=4096):
+        assert settings() == (1234, -4096)
+    assert settings() == before
