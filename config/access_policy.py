@@ -1,0 +1,405 @@
+"""Who may open each page and call each API operation: the declared access policy.
+
+This table is the promise; `tests/test_access_policy.py` checks the code keeps it. It walks every
+URL pattern of the project and every operation in the API's OpenAPI schema, and tries each one
+as every kind of user below. A URL or operation missing from this table fails that test, and so
+does an entry for one that no longer exists. `docs/access-policy.md` is rendered from this module
+(`python scripts/render_access_policy.py`); a test checks it is up to date.
+
+Read it as: "who may read (GET) this page, and who may write to it (POST)". Anyone not listed
+gets "Page not found" (404): the service does not even say the record exists. Someone who is not
+signed in is sent to the sign-in page (pages) or gets 401 (API).
+
+It lives in `config/` rather than `earlyhelp/core/` because it names every domain app's URLs,
+and `core` may not import domain apps.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Rel(StrEnum):
+    """The relationships a user can have to a page or a record. Small and fixed on purpose."""
+
+    ANONYMOUS = "ANONYMOUS"
+    ANY_STAFF = "ANY_STAFF"
+    SELF = "SELF"
+    RECORDER = "RECORDER"
+    LEAD = "LEAD"
+    TEAM = "TEAM"
+    MANAGER = "MANAGER"
+    TAF_PARTNER = "TAF_PARTNER"
+    SCHOOL_DSL = "SCHOOL_DSL"
+    BREAK_GLASS = "BREAK_GLASS"
+    AUDITOR = "AUDITOR"
+    ORG_ADMIN = "ORG_ADMIN"
+    SYSTEM_ADMIN = "SYSTEM_ADMIN"
+
+
+MEANING: dict[Rel, str] = {
+    Rel.ANONYMOUS: "Anyone, signed in or not (public pages only).",
+    Rel.ANY_STAFF: "Anyone signed in with two-factor, whatever their role.",
+    Rel.SELF: "The signed-in user, for their own account and API tokens only.",
+    Rel.RECORDER: "Holds a role that may record people and families (practitioner, front-door "
+    "screener, team manager, designated safeguarding lead).",
+    Rel.LEAD: "The family's lead practitioner (a reason held personally).",
+    Rel.TEAM: "A current member of the team allocated to the family.",
+    Rel.MANAGER: "A current team manager of the team allocated to the family.",
+    Rel.TAF_PARTNER: "A partner on the team around the family (for example a school or health "
+    "practitioner), while the family's consent to share with them is in force or a "
+    "safeguarding override covers them. Withdrawn consent removes this at once.",
+    Rel.SCHOOL_DSL: "The designated safeguarding lead of the child's school, for that pupil "
+    "only, while consent to share with the school is in force.",
+    Rel.BREAK_GLASS: "Someone who used break-glass access to this person, with a written "
+    "reason, for the few hours it lasts (read only; flagged in the audit trail, the data "
+    "protection officer is told).",
+    Rel.AUDITOR: "An auditor (data protection officer), for audit purposes; never writes.",
+    Rel.ORG_ADMIN: "An administrator of that organisation.",
+    Rel.SYSTEM_ADMIN: "A system administrator (superuser).",
+}
+
+Who = frozenset[Rel]
+
+
+def who(*relationships: Rel) -> Who:
+    return frozenset(relationships)
+
+
+PUBLIC = who(Rel.ANONYMOUS)
+STAFF = who(Rel.ANY_STAFF)
+NOBODY: Who = frozenset()
+#: Everyone with a need to know a person's record.
+READ_PERSON = who(
+    Rel.LEAD,
+    Rel.TEAM,
+    Rel.MANAGER,
+    Rel.TAF_PARTNER,
+    Rel.SCHOOL_DSL,
+    Rel.BREAK_GLASS,
+    Rel.AUDITOR,
+)
+#: Those who may also change it: every working reason (not break-glass, not the auditor).
+CHANGE_PERSON = who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.TAF_PARTNER, Rel.SCHOOL_DSL)
+#: A restricted person: only reasons held personally (never a team's or a school's), and audit.
+READ_RESTRICTED = who(Rel.LEAD, Rel.TAF_PARTNER, Rel.AUDITOR)
+CHANGE_RESTRICTED = who(Rel.LEAD, Rel.TAF_PARTNER)
+#: A family's record: reasons held for the family (a school's reason is for its pupil only).
+READ_FAMILY = who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.TAF_PARTNER, Rel.AUDITOR)
+CHANGE_FAMILY = who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.TAF_PARTNER)
+MANAGERS = who(Rel.MANAGER)
+ADMINS = who(Rel.ORG_ADMIN, Rel.SYSTEM_ADMIN)
+
+
+@dataclass(frozen=True)
+class Restricted:
+    """The same page for a restricted person: who may read and write then."""
+
+    read: Who
+    write: Who | None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One named URL. `read=None`: it answers no GET (405). `write=None`: it takes no writes
+    (it has no form; a POST is answered like a GET). `needs` names the records the URL points
+    at, in the order of its arguments (the test builds them)."""
+
+    read: Who | None
+    write: Who | None
+    why: str
+    needs: tuple[str, ...] = ()
+    restricted: Restricted | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation. Callers without the relationship get `denied` (404 when the record
+    is one they may not see, 403 when their role may not do it); without credentials, 401."""
+
+    allowed: Who
+    denied: int
+    why: str
+    needs: tuple[str, ...] = ()
+    query: dict[str, str] = field(default_factory=dict)
+    body: dict[str, object] | None = None
+    restricted: Who | None = None
+
+
+#: URL trees that are not ours to police, and why.
+EXCLUDED_ROUTES: dict[str, str] = {
+    "django-admin/": "Django's own admin site: only staff superusers, enforced by Django itself.",
+}
+
+PAGES: dict[str, Page] = {
+    # --- Public pages and signing in ----------------------------------------------------------
+    "core:accessibility": Page(PUBLIC, None, "Accessibility statement."),
+    "core:privacy": Page(PUBLIC, None, "Privacy notice."),
+    "core:health": Page(PUBLIC, None, "Load balancer check; says only 'ok'. GET only."),
+    "accounts:sign_in": Page(PUBLIC, PUBLIC, "Sign in."),
+    "accounts:two_factor": Page(PUBLIC, PUBLIC, "Second sign-in step (needs the first)."),
+    "accounts:set_up_two_factor": Page(PUBLIC, PUBLIC, "First sign-in: set up two-factor."),
+    "accounts:sign_out": Page(None, PUBLIC, "Sign out (a button, POST only)."),
+    "accounts:signed_out": Page(PUBLIC, None, "You have signed out."),
+    "accounts:password_reset": Page(PUBLIC, PUBLIC, "Ask for a password reset email."),
+    "accounts:password_reset_done": Page(PUBLIC, None, "Reset email sent."),
+    "accounts:password_reset_confirm": Page(
+        PUBLIC, PUBLIC, "Choose a new password from the emailed link.", ("reset_uid", "reset_token")
+    ),
+    "accounts:password_reset_complete": Page(PUBLIC, None, "Password changed."),
+    # --- Any signed-in user -----------------------------------------------------------------------
+    "core:home": Page(STAFF, None, "Home page."),
+    "accounts:keep_alive": Page(None, STAFF, "Stay signed in (POST only)."),
+    "accounts:account": Page(STAFF, STAFF, "Your own account and API tokens."),
+    "accounts:backup_codes": Page(STAFF, None, "Your own two-factor backup codes."),
+    "accounts:regenerate_backup_codes": Page(None, STAFF, "New backup codes (POST only)."),
+    "accounts:revoke_api_token": Page(
+        None, who(Rel.SELF), "Revoke one of your own API tokens (POST only).", ("own_token",)
+    ),
+    "people:find": Page(
+        STAFF,
+        None,
+        "Find a person. Names, date of birth and who to call only; opening a record needs a "
+        "reason. Restricted people are never shown without one.",
+    ),
+    # --- Recording people and families --------------------------------------------------------
+    "people:add": Page(who(Rel.RECORDER), who(Rel.RECORDER), "Add a person (search first)."),
+    "people:add_family": Page(who(Rel.RECORDER), who(Rel.RECORDER), "Add a family."),
+    "people:break_glass": Page(
+        who(Rel.RECORDER),
+        who(Rel.RECORDER),
+        "Break-glass access to a person found in a search, with a written reason. Someone who "
+        "may already see the record is sent to it.",
+        ("child",),
+    ),
+    # --- A person's record --------------------------------------------------------------------
+    "people:person": Page(
+        READ_PERSON,
+        None,
+        "A person's record.",
+        ("child",),
+        Restricted(READ_RESTRICTED, None),
+    ),
+    "people:history": Page(
+        READ_PERSON,
+        None,
+        "A person's change history.",
+        ("child",),
+        Restricted(READ_RESTRICTED, None),
+    ),
+    "people:edit": Page(
+        CHANGE_PERSON,
+        CHANGE_PERSON,
+        "Change a person's details.",
+        ("child",),
+        Restricted(CHANGE_RESTRICTED, CHANGE_RESTRICTED),
+    ),
+    "people:add_address": Page(
+        CHANGE_PERSON,
+        CHANGE_PERSON,
+        "Add an address.",
+        ("child",),
+        Restricted(CHANGE_RESTRICTED, CHANGE_RESTRICTED),
+    ),
+    # --- A family's record --------------------------------------------------------------------
+    "people:family": Page(READ_FAMILY, None, "A family's record.", ("family",)),
+    "people:add_member": Page(
+        CHANGE_FAMILY, CHANGE_FAMILY, "Add someone to a family.", ("family",)
+    ),
+    "people:add_relationship": Page(
+        CHANGE_FAMILY, CHANGE_FAMILY, "Record how two family members are related.", ("family",)
+    ),
+    "consent:family": Page(
+        READ_FAMILY, None, "The family's consent position and sharing log.", ("family",)
+    ),
+    "consent:record": Page(
+        CHANGE_FAMILY, CHANGE_FAMILY, "Record consent given, refused or withdrawn.", ("family",)
+    ),
+    "consent:record_sharing": Page(
+        CHANGE_FAMILY, CHANGE_FAMILY, "Record an information-sharing decision.", ("family",)
+    ),
+    "consent:record_override": Page(
+        MANAGERS, MANAGERS, "Record a safeguarding override (managers only).", ("family",)
+    ),
+    "consent:end_override": Page(
+        MANAGERS, MANAGERS, "End a safeguarding override (managers only).", ("override",)
+    ),
+    # --- Merging duplicate records (team managers who may change both) ------------------------
+    "people:merge_choose": Page(
+        MANAGERS, MANAGERS, "Choose a possible duplicate to merge.", ("child",)
+    ),
+    "people:merge_confirm": Page(
+        MANAGERS, MANAGERS, "Compare two records and merge them.", ("child", "duplicate")
+    ),
+    "people:merge_detail": Page(MANAGERS, None, "What a merge moved.", ("merge",)),
+    "people:merge_undo": Page(None, MANAGERS, "Undo a merge (POST only).", ("merge",)),
+    # --- Audit ------------------------------------------------------------------------------------
+    "core:audit_people": Page(who(Rel.AUDITOR), None, "Auditor: find a user to check."),
+    "core:audit_user_trail": Page(
+        who(Rel.AUDITOR), None, "Auditor: everything one user accessed.", ("staff_user",)
+    ),
+    # --- Managing organisations -------------------------------------------------------------------
+    "accounts:manage_organisations": Page(ADMINS, None, "Organisations you administer."),
+    "accounts:add_organisation": Page(
+        who(Rel.SYSTEM_ADMIN), who(Rel.SYSTEM_ADMIN), "Add an organisation."
+    ),
+    "accounts:manage_organisation": Page(
+        ADMINS, None, "An organisation's teams and people.", ("organisation",)
+    ),
+    "accounts:add_team": Page(ADMINS, ADMINS, "Add a team.", ("organisation",)),
+    "accounts:add_person": Page(
+        ADMINS, ADMINS, "Give someone a role in the organisation.", ("organisation",)
+    ),
+    "accounts:end_membership": Page(
+        ADMINS, ADMINS, "End someone's role.", ("organisation", "membership")
+    ),
+    "accounts:unlock_person": Page(
+        None, ADMINS, "Unlock a locked account (POST only).", ("organisation", "staff_user")
+    ),
+    # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
+    "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
+    "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),
+    "api:api-root": Page(NOBODY, None, "/api/ itself: answers 404 to everyone."),
+    "api:not-found": Page(NOBODY, None, "Any unknown path under /api/: 404 to everyone."),
+}
+
+REASON: dict[str, object] = {"reason": "Access policy check"}
+
+API_OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/api/me"): Operation(STAFF, 401, "Who you are and your roles."),
+    ("GET", "/api/me/tokens"): Operation(STAFF, 401, "Your own API tokens."),
+    ("POST", "/api/me/tokens"): Operation(
+        STAFF, 401, "Create an API token for yourself.", body={"name": "Policy check"}
+    ),
+    ("DELETE", "/api/me/tokens/{token_id}"): Operation(
+        who(Rel.SELF), 404, "Revoke one of your own tokens.", ("own_token",)
+    ),
+    ("GET", "/api/people/search"): Operation(
+        STAFF,
+        401,
+        "Find people: names, date of birth and who to call; restricted people hidden.",
+        query={"family_name": "Policy"},
+    ),
+    ("POST", "/api/people/match"): Operation(
+        STAFF, 401, "Who may this person be? Same answer as search.", body={"family_name": "Policy"}
+    ),
+    ("GET", "/api/people/{person_id}"): Operation(
+        READ_PERSON, 404, "A person's record.", ("child",), restricted=READ_RESTRICTED
+    ),
+    ("PATCH", "/api/people/{person_id}"): Operation(
+        CHANGE_PERSON,
+        404,
+        "Change a person's details.",
+        ("child",),
+        body=REASON,
+        restricted=CHANGE_RESTRICTED,
+    ),
+    ("POST", "/api/people"): Operation(
+        who(Rel.RECORDER),
+        403,
+        "Add a person.",
+        body={"given_name": "Policy", "family_name": "Check", "confirmed_new": True, **REASON},
+    ),
+    ("POST", "/api/people/{person_id}/addresses"): Operation(
+        CHANGE_PERSON,
+        404,
+        "Add an address.",
+        ("child",),
+        body={"line_1": "1 Policy Street", "postcode": "KB1 1AA", "is_current": False, **REASON},
+        restricted=CHANGE_RESTRICTED,
+    ),
+    ("POST", "/api/families"): Operation(
+        who(Rel.RECORDER), 403, "Add a family.", body={"name": "Policy family", **REASON}
+    ),
+    ("GET", "/api/families/{family_id}"): Operation(
+        READ_FAMILY, 404, "A family's record.", ("family",)
+    ),
+    ("POST", "/api/families/{family_id}/members"): Operation(
+        CHANGE_FAMILY,
+        404,
+        "Add someone to a family (the test sends someone already in it).",
+        ("family",),
+        body={"person_id": "<child>", "role": "child", **REASON},
+    ),
+    ("POST", "/api/families/{family_id}/relationships"): Operation(
+        CHANGE_FAMILY,
+        404,
+        "Record how two members are related (the test sends one person twice).",
+        ("family",),
+        body={
+            "person_id": "<child>",
+            "related_person_id": "<child>",
+            "kind": "sibling",
+            "has_parental_responsibility": False,
+            **REASON,
+        },
+    ),
+}
+
+
+# --- The rendered summary (docs/access-policy.md) ---------------------------------------------
+
+
+def _names(allowed: Who | None) -> str:
+    if allowed is None:
+        return "(not served)"
+    if not allowed:
+        return "nobody"
+    return ", ".join(r.value for r in Rel if r in allowed)
+
+
+def render_markdown() -> str:
+    lines = [
+        "# Access policy",
+        "",
+        "Generated from `config/access_policy.py` by `python scripts/render_access_policy.py`; "
+        "do not edit by hand. `tests/test_access_policy.py` checks that every page and API "
+        "operation behaves as listed here, for every kind of user, and that this file is up "
+        "to date.",
+        "",
+        "Anyone not listed gets *Page not found* (404): the service does not say whether the "
+        "record exists. Someone not signed in is sent to sign in (pages) or gets 401 (API).",
+        "",
+        "## Relationships",
+        "",
+        "| Relationship | Meaning |",
+        "|---|---|",
+        *(f"| `{r.value}` | {MEANING[r]} |" for r in Rel),
+        "",
+        "## Pages",
+        "",
+        "Read is GET; write is POST. *(not served)*: the page does not answer that method; "
+        "a page without a form takes no writes.",
+        "",
+        "| Page | Read | Write | What it is |",
+        "|---|---|---|---|",
+    ]
+    for name, page in sorted(PAGES.items()):
+        write = "(no form)" if page.write is None and page.read is not None else page.write
+        write_text = write if isinstance(write, str) else _names(write)
+        lines.append(f"| `{name}` | {_names(page.read)} | {write_text} | {page.why} |")
+        if page.restricted:
+            lines.append(
+                f"| `{name}`, restricted person | {_names(page.restricted.read)} | "
+                f"{_names(page.restricted.write) if page.restricted.write is not None else '(no form)'}"
+                " | The same page for a restricted person. |"
+            )
+    lines += [
+        "",
+        "## API operations",
+        "",
+        "| Operation | Allowed | Everyone else gets | What it is |",
+        "|---|---|---|---|",
+    ]
+    for (method, path), operation in sorted(API_OPERATIONS.items(), key=lambda kv: kv[0][::-1]):
+        lines.append(
+            f"| `{method} {path}` | {_names(operation.allowed)} | {operation.denied} | "
+            f"{operation.why} |"
+        )
+        if operation.restricted is not None:
+            lines.append(
+                f"| `{method} {path}`, restricted person | {_names(operation.restricted)} | "
+                f"{operation.denied} | The same for a restricted person. |"
+            )
+    lines += ["", "## Not covered here", ""]
+    lines += [f"- `{route}`: {why}" for route, why in EXCLUDED_ROUTES.items()]
+    return "\n".join(lines) + "\n"
