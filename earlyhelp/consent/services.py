@@ -31,13 +31,19 @@ SUSPENDED_FOR_CONSENT = "Consent to share withdrawn or refused"
 
 def _save(obj: Any, reason: str) -> None:
     obj.full_clean()
-    obj._change_reason = reason
+    # The history's reason column holds 100 characters; the full text is kept on the record.
+    obj._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     obj.save()
 
 
 def is_manager(user: User) -> bool:
+    """A council team manager: the people who may override consent or approve sharing without
+    it. A partner agency's manager may not override the family's decision about their agency."""
     return Membership.objects.filter(
-        Membership.current_q(), user=user, role=Role.TEAM_MANAGER
+        Membership.current_q(),
+        user=user,
+        role=Role.TEAM_MANAGER,
+        organisation__kind=OrganisationKind.COUNCIL,
     ).exists()
 
 

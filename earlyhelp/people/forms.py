@@ -183,7 +183,7 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
 class ChangeReasonForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you making this change?",
-        max_length=500,
+        max_length=100,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This is kept in the record's history.",
         error_messages={"required": "Enter why you are making this change"},

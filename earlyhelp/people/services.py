@@ -21,7 +21,8 @@ from .models import Address, Family, FamilyMember, Involvement, Person, Relation
 
 
 def _reason(obj: Any, reason: str) -> None:
-    obj._change_reason = reason
+    # The history's reason column holds 100 characters; the full text is kept on the record.
+    obj._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
 
 
 def _normalise_identifiers(person: Person) -> None:

@@ -116,10 +116,13 @@ def test_withdrawal_naming_the_school_itself(setting):
     assert not people.visible_to(teacher).filter(pk=child.pk).exists()
 
 
-def test_only_managers_record_overrides(setting):
-    family, _child, _manager, teacher, _school = setting
+def test_only_council_managers_record_overrides(setting):
+    family, _child, _manager, teacher, school = setting
     with pytest.raises(ValidationError, match="Only a team manager"):
         services.record_override(actor=teacher, family=family, reason="I want to see it")
+    head_teacher = user_with_role(Role.TEAM_MANAGER, organisation=school)
+    with pytest.raises(ValidationError, match="Only a team manager"):
+        services.record_override(actor=head_teacher, family=family, reason="We disagree")
 
 
 def test_sharing_without_consent_needs_reason_and_manager(setting):
