@@ -50,6 +50,8 @@ class AccessEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_id", "request_id"]
     date_hierarchy = "occurred_at"
+    # Not editable, so shown only when listed here; read-only like everything on this page.
+    readonly_fields = ["occurred_at", "previous_hash", "row_hash"]
 
     def has_add_permission(self, request):
         return False

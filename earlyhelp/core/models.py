@@ -4,6 +4,8 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -20,9 +22,14 @@ class AccessEvent(models.Model):
 
     Rows are never changed or removed: database triggers (migration 0002) refuse UPDATE and
     DELETE on both SQLite and PostgreSQL, so not even a bug or a shell session can rewrite history.
+    Each row also carries the SHA-256 of its predecessor and of itself (a hash chain, migration
+    0004), so a row changed or removed behind the triggers' back is found by
+    `earlyhelp audit verify`. Rows are written only by `core.audit.append_access_event`.
     """
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the writer, not auto_now_add: the time is part of the row's hash, so it must be
+    # known before the row is saved.
+    occurred_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -43,10 +50,19 @@ class AccessEvent(models.Model):
     reason = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     path = models.CharField(max_length=500, blank=True)
+    # Hex SHA-256 digests; see core.audit.chain_hash. The first row follows CHAIN_GENESIS.
+    previous_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["actor", "-occurred_at"], name="access_actor_time")]
+        constraints = [
+            # A row written without going through the chain writer is refused outright.
+            models.CheckConstraint(condition=~Q(row_hash=""), name="access_event_is_chained"),
+            # Two writers that both read the same head cannot both succeed: the chain never forks.
+            models.UniqueConstraint(fields=["previous_hash"], name="access_event_one_successor"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_type} {self.object_id}"
