@@ -186,6 +186,13 @@ PAGES: dict[str, Page] = {
         ("child",),
         Restricted(READ_RESTRICTED, None),
     ),
+    "people:access_log": Page(
+        who(Rel.AUDITOR),
+        None,
+        "Auditor: everyone who viewed, searched for or exported a person or their family.",
+        ("child",),
+        Restricted(who(Rel.AUDITOR), None),
+    ),
     "people:edit": Page(
         CHANGE_PERSON,
         CHANGE_PERSON,

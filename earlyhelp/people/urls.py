@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_record, name="person"),
     path("people/<int:pk>/edit/", views.edit_person, name="edit"),
     path("people/<int:pk>/history/", views.person_history, name="history"),
+    path("people/<int:pk>/access/", views.access_log, name="access_log"),
     path("people/<int:pk>/addresses/add/", views.add_address, name="add_address"),
     path("people/<int:pk>/break-glass/", views.break_glass, name="break_glass"),
     path("families/add/", views.add_family, name="add_family"),

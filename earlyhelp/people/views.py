@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from earlyhelp.accounts.roles import Role
 from earlyhelp.core.access import Action
 from earlyhelp.core.audit import record_access, record_object_access
 from earlyhelp.core.forms import posted
-from earlyhelp.core.models import AccessAction
+from earlyhelp.core.models import AccessAction, AccessEvent
 
 from . import access, services
 from .access import families, people
@@ -313,6 +314,29 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
             "has_confidential_address": person.addresses.filter(is_confidential=True).exists(),
         },
     )
+
+
+def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Auditor: everyone who viewed, searched for or exported this person, or their family."""
+    if not getattr(request.user, "is_auditor", False):
+        raise Http404("No such page")
+    person = people.get_or_404(request.user, pk=pk)
+    family_ids = list(person.family_memberships.values_list("family_id", flat=True))
+    events = (
+        AccessEvent.objects.filter(Q(person_id=person.pk) | Q(family_id__in=family_ids))
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
+    record_access(
+        request,
+        AccessAction.VIEW,
+        object_type="access_log",
+        object_id=person.pk,
+        description=f"Who accessed {person}",
+        person_id=person.pk,
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "people/access_log.html", {"person": person, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -441,3 +441,22 @@ def test_add_a_family_member_without_javascript(e2e: E2E) -> None:
     fill_person_form(page, person)
     page.get_by_role("button", name="Check and add this person").click()
     expect(page.get_by_role("table").get_by_role("link", name=person.full_name)).to_be_visible()
+
+
+@covers("people:access_log")
+def test_auditor_sees_who_accessed_a_person(e2e: E2E) -> None:
+    printed = e2e.database.shell(
+        "import json\n"
+        "from earlyhelp.people.models import FamilyMember\n"
+        "m = FamilyMember.objects.filter(family__involvements__team__name='Early Help North')"
+        ".order_by('pk').first()\n"
+        "print(json.dumps({'person': m.person_id}))\n"
+    )
+    person = int(json.loads(printed.strip().splitlines()[-1])["person"])
+    practitioner = e2e.new_page("practitioner")
+    practitioner.goto(f"/people/{person}/")
+    page = e2e.new_page("auditor")
+    page.goto(f"/people/{person}/")
+    page.get_by_role("link", name="Who accessed this record").click()
+    expect(page.get_by_role("table")).to_contain_text("Viewed")
+    e2e.check(page)

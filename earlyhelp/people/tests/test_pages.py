@@ -319,3 +319,17 @@ def test_add_existing_person_to_family_from_search(client, practitioner, child, 
         {"person": child.pk, "role": FamilyRole.CHILD},
     )
     assert other.members.filter(person=child).exists()
+
+
+def test_auditor_sees_who_accessed_a_person_and_others_get_404(client, practitioner, child):
+    sign_in(client, practitioner)
+    assert client.get(reverse("people:person", args=[child.pk])).status_code == 200
+    url = reverse("people:access_log", args=[child.pk])
+    assert client.get(url).status_code == 404
+    auditor = user_with_role(Role.AUDITOR)
+    sign_in(client, auditor)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.text.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert escape(practitioner.full_name) in body and "Viewed" in body, body
+    assert AccessEvent.objects.filter(actor=auditor, object_type="access_log").exists()
