@@ -262,6 +262,9 @@ PAGES: dict[str, Page] = {
     "accounts:unlock_person": Page(
         None, ADMINS, "Unlock a locked account (POST only).", ("organisation", "staff_user")
     ),
+    # --- Subject access requests (earlyhelp/subject_access) ---------------------------------
+    # --- Retention (earlyhelp/retention) -------------------------------------------------------
+    # --- Unusual access (auditor) ---------------------------------------------------------------
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("earlyhelp.accounts.urls")),
     path("", include("earlyhelp.people.urls")),
     path("", include("earlyhelp.consent.urls")),
+    path("", include("earlyhelp.subject_access.urls")),
+    path("", include("earlyhelp.retention.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

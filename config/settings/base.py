@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "earlyhelp.accounts",
     "earlyhelp.people",
     "earlyhelp.consent",
+    "earlyhelp.subject_access",
+    "earlyhelp.retention",
 ]
 
 MIDDLEWARE = [
