@@ -87,7 +87,8 @@ def test_large_scale_relationships(small_large):
             assert rel.has_parental_responsibility
             expected = Sex.FEMALE if rel.kind == RelationshipKind.MOTHER else Sex.MALE
             assert rel.related_person.sex == expected
-            assert rel.related_person.date_of_birth < rel.person.date_of_birth
+            parent_born, child_born = rel.related_person.date_of_birth, rel.person.date_of_birth
+            assert parent_born and child_born and parent_born < child_born
         same_family = set(rel.person.family_memberships.values_list("family_id", flat=True))
         assert same_family == set(
             rel.related_person.family_memberships.values_list("family_id", flat=True)
