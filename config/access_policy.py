@@ -265,6 +265,11 @@ PAGES: dict[str, Page] = {
     # --- Subject access requests (earlyhelp/subject_access) ---------------------------------
     # --- Retention (earlyhelp/retention) -------------------------------------------------------
     # --- Unusual access (auditor) ---------------------------------------------------------------
+    "people:unusual_access": Page(
+        who(Rel.AUDITOR),
+        None,
+        "Auditor: break-glass use, views outside the user's caseload, volume spikes.",
+    ),
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),

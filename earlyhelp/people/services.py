@@ -8,13 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from earlyhelp.accounts.models import Membership, Organisation, Team, User
 from earlyhelp.accounts.roles import Role
 from earlyhelp.core.tasks import send_email
 
+from . import bulk
 from .codes import InvolvementReason
 from .identifiers import normalise_postcode, validate_nhs_number, validate_upn
 from .models import Address, Family, FamilyMember, Involvement, Person, Relationship
@@ -243,78 +244,8 @@ def break_glass(*, actor: User, person: Person, reason: str) -> Involvement:
 
 # --- Bulk import ----------------------------------------------------------------------------
 
-# Columns that differ from one imported person to the next; every other column takes the same
-# value for the whole batch (a default, or the time of the import).
-_VARYING = (
-    "source_id",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "family_name_key",
-    "given_name_key",
-    "postcode",
-    "postcode_district",
-)
-
-
-def _insert(
-    model: Any, template: Any, rows: list[dict[str, Any]], varying: tuple[str, ...]
-) -> None:
-    """One executemany INSERT of `rows` (dicts of the `varying` columns) into `model`'s table.
-
-    The ORM's bulk_create builds a model instance per row and prepares every value through the
-    field machinery, which caps an import near 1,500 rows a second on this machine. Here every
-    other column is prepared once, from `template` (an unsaved instance), and the varying ones
-    (plain text, and the date of birth) are passed as they are."""
-    # The table's own auto primary key is left to the database.
-    fields = [
-        f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in varying)
-    ]
-    constant = {
-        f.attname: f.get_db_prep_save(f.pre_save(template, add=True), connection)
-        for f in fields
-        if f.attname not in varying
-    }
-    adapt_date = connection.ops.adapt_datefield_value
-    names = [f.attname for f in fields]
-    values = []
-    for row in rows:
-        row = {**constant, **row}
-        row["date_of_birth"] = adapt_date(row["date_of_birth"])
-        values.append([row[name] for name in names])
-    quote = connection.ops.quote_name
-    # Table and column names come from the model (quoted); every value is a parameter.
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
-
 
 def insert_imported_people(people: list[dict[str, Any]], *, reason: str) -> None:
-    """The import's write path: insert new, already validated people (dicts of the `_VARYING`
-    columns) and their "+" history rows with `reason`, as bulk_create_with_history would, in the
-    caller's transaction (the importer makes one per batch)."""
-    now = timezone.now()
-    template = Person(created_at=now, updated_at=now)
-    _insert(Person, template, people, _VARYING)
-    ids = dict(
-        Person.objects.filter(source_id__in=[p["source_id"] for p in people])
-        .exclude(source_id="")
-        .values_list("source_id", "pk")
-    )
-    history_model = Person.history.model
-    history_template = history_model(
-        created_at=now,
-        updated_at=now,
-        history_date=now,
-        history_type="+",
-        history_change_reason=reason,
-        history_user=None,
-    )
-    history = [{**person, "id": ids[person["source_id"]]} for person in people]
-    _insert(history_model, history_template, history, ("id", *_VARYING))
+    """The import's write path: new, already validated people (dicts of bulk.PERSON_COLUMNS) and
+    their "+" history rows with `reason`, in the caller's transaction (one per batch)."""
+    bulk.insert_people_rows(people, reason=reason)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<int:pk>/access/", views.access_log, name="access_log"),
     path("people/<int:pk>/addresses/add/", views.add_address, name="add_address"),
     path("people/<int:pk>/break-glass/", views.break_glass, name="break_glass"),
+    path("audit/unusual-access/", views.unusual_access, name="unusual_access"),
     path("families/add/", views.add_family, name="add_family"),
     path("families/<int:pk>/", views.family_page, name="family"),
     path("families/<int:pk>/members/add/", views.add_member, name="add_member"),

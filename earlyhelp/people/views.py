@@ -4,15 +4,19 @@ Thin views: forms parse, `access` decides who may see what (a record the user ha
 see is a 404), `services` write, and every read of a record or a search writes an AccessEvent."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -337,6 +341,90 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "people/access_log.html", {"person": person, "page": page})
+
+
+#: A day with at least this many views and searches, and three times the user's usual day.
+SPIKE_MINIMUM = 50
+
+
+def unusual_access(request: HttpRequest) -> HttpResponse:
+    """Auditor: break-glass use, views of records the user has no reason to see, and days with
+    far more views or searches than the user's usual, over a period (default: 30 days)."""
+    if not getattr(request.user, "is_auditor", False):
+        raise Http404("No such page")
+    try:
+        days = max(1, min(int(request.GET.get("days", "30")), 366))
+    except ValueError:
+        days = 30
+    since = timezone.now() - timedelta(days=days)
+    record_access(
+        request,
+        AccessAction.VIEW,
+        object_type="unusual_access",
+        description=f"Unusual access report, last {days} days",
+    )
+    events = AccessEvent.objects.filter(occurred_at__gte=since).exclude(actor=None)
+    break_glass = events.filter(action=AccessAction.BREAK_GLASS).select_related("actor")[:200]
+    return render(
+        request,
+        "people/unusual_access.html",
+        {
+            "days": days,
+            "break_glass": break_glass,
+            "outside": _views_outside_caseload(events),
+            "spikes": _volume_spikes(events),
+        },
+    )
+
+
+def _views_outside_caseload(events: Any) -> list[dict[str, Any]]:
+    """Views of people the viewer has no reason to see today (latest 5,000 views checked)."""
+    viewed = list(
+        events.filter(action__in=[AccessAction.VIEW, AccessAction.API_READ])
+        .exclude(person_id=None)
+        .exclude(object_type="access_log")
+        .order_by("-id")
+        .values_list("actor_id", "person_id", "occurred_at")[:5000]
+    )
+    by_actor: dict[int, dict[int, Any]] = {}
+    for actor_id, person_id, occurred_at in viewed:
+        by_actor.setdefault(actor_id, {}).setdefault(person_id, occurred_at)
+    users = User.objects.in_bulk(list(by_actor))
+    found = []
+    for actor_id, seen in by_actor.items():
+        actor = users[actor_id]
+        if actor.is_auditor:
+            continue
+        allowed = set(
+            people.visible_to(actor).filter(pk__in=list(seen)).values_list("pk", flat=True)
+        )
+        for person_id, when in seen.items():
+            if person_id not in allowed:
+                found.append({"actor": actor, "person_id": person_id, "when": when})
+    return sorted(found, key=lambda row: row["when"], reverse=True)[:200]
+
+
+def _volume_spikes(events: Any) -> list[dict[str, Any]]:
+    daily = (
+        events.filter(action__in=[AccessAction.VIEW, AccessAction.SEARCH, AccessAction.API_READ])
+        .annotate(day=TruncDate("occurred_at"))
+        .values("actor_id", "day")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    per_actor: dict[int, list[tuple[Any, int]]] = {}
+    for row in daily:
+        per_actor.setdefault(row["actor_id"], []).append((row["day"], row["count"]))
+    users = User.objects.in_bulk(list(per_actor))
+    spikes = []
+    for actor_id, days in per_actor.items():
+        usual = median(count for _, count in days)
+        for day, count in days:
+            if count >= SPIKE_MINIMUM and count >= 3 * usual:
+                spikes.append(
+                    {"actor": users[actor_id], "day": day, "count": count, "usual": usual}
+                )
+    return sorted(spikes, key=lambda row: row["count"], reverse=True)[:100]
 
 
 @require_http_methods(["GET", "POST"])

@@ -443,7 +443,7 @@ def test_add_a_family_member_without_javascript(e2e: E2E) -> None:
     expect(page.get_by_role("table").get_by_role("link", name=person.full_name)).to_be_visible()
 
 
-@covers("people:access_log")
+@covers("people:access_log", "people:unusual_access")
 def test_auditor_sees_who_accessed_a_person(e2e: E2E) -> None:
     printed = e2e.database.shell(
         "import json\n"
@@ -460,3 +460,7 @@ def test_auditor_sees_who_accessed_a_person(e2e: E2E) -> None:
     page.get_by_role("link", name="Who accessed this record").click()
     expect(page.get_by_role("table")).to_contain_text("Viewed")
     e2e.check(page)
+    page.goto("/audit/people/")
+    page.get_by_role("link", name="Unusual access").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unusual access")
+    e2e.check(page, "unusual access report")

@@ -55,7 +55,8 @@ def test_seed_refuses_a_database_with_users_unless_asked_to_keep_it():
     assert "already present" in out.getvalue()
 
 
-def test_large_seed_has_a_large_councils_workforce():
+def test_large_seed_has_a_large_councils_workforce(monkeypatch):
+    monkeypatch.setattr("earlyhelp.people.seed.LARGE_FAMILIES", 2000)  # the workforce is the point
     call_command("seed", scale="large", stdout=io.StringIO())
     assert User.objects.count() > 1000
     assert Organisation.objects.filter(kind=OrganisationKind.SCHOOL).count() >= 150

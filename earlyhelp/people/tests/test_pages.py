@@ -333,3 +333,42 @@ def test_auditor_sees_who_accessed_a_person_and_others_get_404(client, practitio
     body = page.text.split("<tbody", 1)[1].split("</tbody>", 1)[0]
     assert escape(practitioner.full_name) in body and "Viewed" in body, body
     assert AccessEvent.objects.filter(actor=auditor, object_type="access_log").exists()
+
+
+def test_unusual_access_report_shows_break_glass_and_views_outside_caseload(
+    client, practitioner, stranger, child, team
+):
+    sign_in(client, stranger)
+    client.post(
+        reverse("people:break_glass", args=[child.pk]),
+        {"reason": "Out of hours call from the police about this child"},
+    )
+    client.get(reverse("people:person", args=[child.pk]))
+    sign_in(client, practitioner)
+    client.get(reverse("people:person", args=[child.pk]))  # has a reason: not unusual
+    url = reverse("people:unusual_access")
+    assert client.get(url).status_code == 404
+    auditor = user_with_role(Role.AUDITOR)
+    sign_in(client, auditor)
+    page = client.get(url).text
+    section = page.split("Break-glass access", 1)[1].split("Views of records", 1)[0]
+    assert "Out of hours call from the police" in section
+    assert escape(stranger.full_name) in section
+    # The stranger's break-glass has not expired, so their view is not "outside" yet; the
+    # practitioner's view never is.
+    outside = page.split("Views of records", 1)[1].split("Days with far more", 1)[0]
+    assert escape(practitioner.full_name) not in outside
+    assert AccessEvent.objects.filter(actor=auditor, object_type="unusual_access").exists()
+
+
+def test_former_member_views_show_as_outside_caseload(client, practitioner, child):
+    sign_in(client, practitioner)
+    client.get(reverse("people:person", args=[child.pk]))
+    membership = practitioner.memberships.get()
+    membership.started_on = date(2019, 1, 1)
+    membership.ended_on = date(2020, 1, 1)
+    membership.save()
+    sign_in(client, user_with_role(Role.AUDITOR))
+    page = client.get(reverse("people:unusual_access")).text
+    outside = page.split("Views of records", 1)[1].split("Days with far more", 1)[0]
+    assert escape(practitioner.full_name) in outside

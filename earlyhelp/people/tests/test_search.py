@@ -132,7 +132,8 @@ def test_demo_seed_holds_twins_and_a_findable_duplicate():
     assert "first name is a short form (Billy / William)" in match.reasons
 
 
-def test_large_seed_writes_in_bulk_with_keys_and_history():
+def test_large_seed_writes_in_bulk_with_keys_and_history(monkeypatch):
+    monkeypatch.setattr("earlyhelp.people.seed.LARGE_FAMILIES", 2000)  # the shape, not the size
     context = SeedContext(scale="large", faker=make_faker(), stdout=io.StringIO())
     seed_people(context)
     assert Person.objects.count() > 5000
