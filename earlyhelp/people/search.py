@@ -139,7 +139,8 @@ def find_candidates(
     """Up to `limit` people from `people` (default: everyone) ranked by `score`, best first.
     Anyone sharing an identifier with the query is always scored; `exclude_id` leaves out the
     person the query was built from (for duplicate reports)."""
-    people = Person.objects.all() if people is None else people
+    # A record merged into another is kept only so the merge can be undone: never a candidate.
+    people = Person.objects.filter(merged_into__isnull=True) if people is None else people
     if exclude_id is not None:
         people = people.exclude(pk=exclude_id)
     query = _normalised(query)

@@ -211,6 +211,11 @@ def _create_person(
 
 
 def person_record(request: HttpRequest, pk: int) -> HttpResponse:
+    kept_id = Person.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+    if kept_id and people.visible_to(request.user).filter(pk=kept_id).exists():
+        # An old link to a merged record: take the user to the record it was merged into.
+        messages.info(request, f"Record {pk} was merged into this record.")
+        return redirect("people:person", kept_id)
     person = people.get_or_404(request.user, pk=pk)
     record_object_access(request, person)
     memberships = list(

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from earlyhelp.people import services
 from earlyhelp.people.models import Person
+from earlyhelp.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,21 @@ def test_missing_file_or_column_is_a_clear_error(tmp_path):
     bad.write_text("source_id\nQ1\n", encoding="utf-8")
     with pytest.raises(CommandError, match="missing the columns"):
         call_command("match", str(bad), "--output", str(tmp_path / "o.csv"))
+
+
+def test_batch_commands_write_to_the_access_log(tmp_path):
+    from earlyhelp.core.models import AccessEvent
+
+    PersonFactory(given_name="Ada", family_name="Lovelace")
+    query = tmp_path / "q.csv"
+    query.write_text(
+        "source_id,given_name,family_name,date_of_birth,sex,postcode,nhs_number,upn\n"
+        "q1,Ada,Lovelace,,U,,,\n"
+    )
+    call_command("match", query, output=tmp_path / "out.csv", stdout=io.StringIO())
+    call_command("duplicates_report", stdout=io.StringIO())
+    descriptions = list(
+        AccessEvent.objects.filter(object_type="person_batch").values_list("description", flat=True)
+    )
+    assert any(d.startswith("earlyhelp match: q.csv: 1 rows") for d in descriptions)
+    assert any(d.startswith("earlyhelp duplicates-report") for d in descriptions)

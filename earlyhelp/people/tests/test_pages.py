@@ -372,3 +372,14 @@ def test_former_member_views_show_as_outside_caseload(client, practitioner, chil
     page = client.get(reverse("people:unusual_access")).text
     outside = page.split("Views of records", 1)[1].split("Days with far more", 1)[0]
     assert escape(practitioner.full_name) in outside
+
+
+def test_old_link_to_a_merged_record_leads_to_the_kept_record(client, practitioner, child):
+    duplicate = services.create_person(actor=None, given_name="Chidi", family_name="Okafor")
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=child)
+    sign_in(client, practitioner)
+    response = client.get(reverse("people:person", args=[duplicate.pk]))
+    assert response["Location"] == reverse("people:person", args=[child.pk])
+    stranger = user_with_role(Role.PRACTITIONER, team=TeamFactory())
+    sign_in(client, stranger)
+    assert client.get(reverse("people:person", args=[duplicate.pk])).status_code == 404

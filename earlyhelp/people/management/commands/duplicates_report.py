@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from earlyhelp.people.audit import record_batch_read
 from earlyhelp.people.matching import POSSIBLE_MATCH
 from earlyhelp.people.models import Person
 from earlyhelp.people.search import find_candidates
@@ -49,7 +50,9 @@ class Pair:
 def duplicate_pairs(min_score: float = POSSIBLE_MATCH) -> list[Pair]:
     """Each pair of people scoring at least `min_score` against each other, once, best first."""
     pairs: dict[tuple[int, int], Pair] = {}
-    for person in Person.objects.order_by("pk").iterator(chunk_size=2000):
+    for person in (
+        Person.objects.filter(merged_into__isnull=True).order_by("pk").iterator(chunk_size=2000)
+    ):
         for other, match in find_candidates(person.as_record(), exclude_id=person.pk):
             if match.score < min_score:
                 continue
@@ -87,6 +90,7 @@ class Command(BaseCommand):
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(CSV_COLUMNS)
                 writer.writerows(pair.row() for pair in pairs)
+        record_batch_read("duplicates-report", f"{len(pairs):,} pairs at {min_score:.2f} or more")
         self.stdout.write(
             f"{len(pairs):,} possible duplicate pairs at score {min_score:.2f} or more."
         )

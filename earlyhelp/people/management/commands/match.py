@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from earlyhelp.people.audit import record_batch_read
 from earlyhelp.people.importer import ImportFileError, read_csv, record_from_row
 from earlyhelp.people.search import find_candidates
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                         lines += 1
         except ImportFileError as error:
             raise CommandError(str(error)) from error
+        record_batch_read("match", f"{file.name}: {queries:,} rows, {lines:,} candidates")
         self.stdout.write(
             self.style.SUCCESS(f"Matched {queries:,} rows: {lines:,} candidates in {output}.")
         )
