@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("earlyhelp.consent.urls")),
     path("", include("earlyhelp.subject_access.urls")),
     path("", include("earlyhelp.retention.urls")),
+    path("", include("earlyhelp.frontdoor.urls")),
+    path("", include("earlyhelp.episodes.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "earlyhelp.consent",
     "earlyhelp.subject_access",
     "earlyhelp.retention",
+    "earlyhelp.frontdoor",
+    "earlyhelp.episodes",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,52 @@
+"""Who may see an episode: the lead practitioner, members of the allocated team (and their
+managers), council team managers for episodes waiting for allocation (the allocation queue), and
+auditors. Everyone else: 404."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from earlyhelp.accounts.models import Membership
+from earlyhelp.accounts.roles import OrganisationKind, Role
+from earlyhelp.core.access import AccessPolicy, Action
+
+from .models import Episode, EpisodeStatus
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def allocates(user: Any) -> bool:
+    """A council team manager: may see the allocation queue and allocate."""
+    return _authenticated(user) and (
+        Membership.objects.filter(
+            Membership.current_q(),
+            user=user,
+            role=Role.TEAM_MANAGER,
+            organisation__kind=OrganisationKind.COUNCIL,
+        ).exists()
+    )
+
+
+class EpisodeAccess(AccessPolicy[Episode]):
+    model = Episode
+    actions_for_visible = frozenset({Action.VIEW})
+
+    def visible_to(self, user: Any) -> QuerySet[Episode]:
+        if not _authenticated(user):
+            return Episode.objects.none()
+        if user.is_auditor:
+            return Episode.objects.all()
+        teams = list(
+            Membership.objects.filter(Membership.current_q(), user=user)
+            .exclude(team=None)
+            .values_list("team_id", flat=True)
+        )
+        reason = Q(lead_practitioner=user) | Q(allocated_team_id__in=teams)
+        if allocates(user):
+            reason |= Q(status=EpisodeStatus.AWAITING_ALLOCATION)
+        return Episode.objects.filter(reason)
+
+
+episodes = EpisodeAccess()

@@ -1,0 +1,56 @@
+"""The family's early help episode. The front door opens one when it decides "open early help";
+it waits in the allocation queue until a manager gives it a team and a lead practitioner. Issue 6
+builds the rest of the episode (assessment, plan, reviews, closure) on this table."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class EpisodeStatus(models.TextChoices):
+    AWAITING_ALLOCATION = "awaiting_allocation", "Waiting for allocation"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Episode(models.Model):
+    family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="episodes")
+    status = models.CharField(
+        max_length=30, choices=EpisodeStatus.choices, default=EpisodeStatus.AWAITING_ALLOCATION
+    )
+    source_contact = models.ForeignKey(
+        "frontdoor.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="episodes",
+    )
+    opened_at = models.DateTimeField()
+    allocated_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="episodes"
+    )
+    lead_practitioner = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_episodes",
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "opened_at"], name="episode_status_opened"),
+            models.Index(fields=["allocated_team", "status"], name="episode_team_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Early help for {self.family}"
+
+    def audit_subject(self) -> dict[str, int | None]:
+        return {"person_id": None, "family_id": self.family_id}
