@@ -264,12 +264,49 @@ PAGES: dict[str, Page] = {
     ),
     # --- Subject access requests (earlyhelp/subject_access) ---------------------------------
     # --- Retention (earlyhelp/retention) -------------------------------------------------------
+    "retention:reviews": Page(
+        who(Rel.AUDITOR), None, "Data protection officer: families due for retention review."
+    ),
+    "retention:review": Page(
+        who(Rel.AUDITOR),
+        None,
+        "Data protection officer: one family's retention facts, legal hold and decisions.",
+        ("family",),
+    ),
+    "retention:keep": Page(
+        None,
+        who(Rel.AUDITOR),
+        "Data protection officer: keep a due family's records for longer (POST only).",
+        ("family",),
+    ),
+    "retention:place_hold": Page(
+        None,
+        who(Rel.AUDITOR),
+        "Data protection officer: place a legal hold (POST only).",
+        ("family",),
+    ),
+    "retention:lift_hold": Page(
+        None,
+        who(Rel.AUDITOR),
+        "Data protection officer: lift a legal hold (POST only).",
+        ("family",),
+    ),
+    "retention:anonymise": Page(
+        who(Rel.AUDITOR),
+        who(Rel.AUDITOR),
+        "Data protection officer: anonymise a due family's records, with a reason.",
+        ("family",),
+    ),
     # --- Unusual access (auditor) ---------------------------------------------------------------
     "people:unusual_access": Page(
         who(Rel.AUDITOR),
         None,
         "Auditor: break-glass use, views outside the user's caseload, volume spikes.",
     ),
+    # --- Front door: requests for support (earlyhelp/frontdoor/urls_requests.py) ---------------
+    # --- Front door: queue, screening, decisions (earlyhelp/frontdoor/urls_screening.py) -------
+    # --- Episodes: allocation (earlyhelp/episodes/urls.py) -------------------------------------
+    # --- Front door: consultation line, disagreements (earlyhelp/frontdoor/urls_consultation.py)
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),
