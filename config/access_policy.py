@@ -263,6 +263,38 @@ PAGES: dict[str, Page] = {
         None, ADMINS, "Unlock a locked account (POST only).", ("organisation", "staff_user")
     ),
     # --- Subject access requests (earlyhelp/subject_access) ---------------------------------
+    "subject_access:log": Page(
+        who(Rel.AUDITOR), None, "Data protection officer: the disclosure log, with due dates."
+    ),
+    "subject_access:new": Page(
+        who(Rel.AUDITOR),
+        who(Rel.AUDITOR),
+        "Data protection officer: record a subject access request.",
+    ),
+    "subject_access:request": Page(
+        who(Rel.AUDITOR),
+        who(Rel.AUDITOR),
+        "Data protection officer: a subject access request, its redaction and status.",
+        ("subject_access_request",),
+    ),
+    "subject_access:document": Page(
+        who(Rel.AUDITOR),
+        None,
+        "Data protection officer: the redacted disclosure (recorded as an export).",
+        ("subject_access_request",),
+    ),
+    "subject_access:pdf": Page(
+        who(Rel.AUDITOR),
+        None,
+        "Data protection officer: the redacted disclosure as PDF (recorded as an export).",
+        ("subject_access_request",),
+    ),
+    "subject_access:json": Page(
+        who(Rel.AUDITOR),
+        None,
+        "Data protection officer: the redacted disclosure as JSON (recorded as an export).",
+        ("subject_access_request",),
+    ),
     # --- Retention (earlyhelp/retention) -------------------------------------------------------
     "retention:reviews": Page(
         who(Rel.AUDITOR), None, "Data protection officer: families due for retention review."

@@ -39,6 +39,7 @@ from earlyhelp.people import access as people_access
 from earlyhelp.people import services as people_services
 from earlyhelp.people.codes import FamilyRole, InvolvementReason
 from earlyhelp.people.merge import merge_people
+from earlyhelp.subject_access import services as subject_access_services
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "access-policy.md"
 SIGN_IN = reverse("accounts:sign_in")
@@ -277,6 +278,13 @@ def build_world() -> World:
         actor=manager, family=family, reason="Policy check", share_with_organisation=police
     )
     own_token, _ = create_api_token(user=users["lead_practitioner"], name="To revoke")
+    subject_access_request = subject_access_services.record_request(
+        actor=users["auditor"],
+        person=child,
+        requester_name="Policy Parent",
+        requester_relationship="parent",
+        received_on=today,
+    )
     staff_user = users["team_member"]
     objects = {
         "family": family.pk,
@@ -289,6 +297,7 @@ def build_world() -> World:
         "membership": Membership.objects.get(user=staff_user).pk,
         "staff_user": staff_user.pk,
         "own_token": own_token.pk,
+        "subject_access_request": subject_access_request.pk,
         "reset_uid": "MQ",
         "reset_token": "set-password",
     }
