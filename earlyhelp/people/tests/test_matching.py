@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rapidfuzz.distance import JaroWinkler
 
 from earlyhelp.people.matching import (
     POSSIBLE_MATCH,
@@ -249,3 +250,160 @@ def test_a_one_digit_typo_in_the_date_of_birth_still_shares_a_blocking_key(recor
 
 def _fields(record):
     return {name: getattr(record, name) for name in record.__slots__}
+
+
+# Calibration against the labelled benchmark (benchmarks/matching_calibration.py): true matches
+# with one realistic error and strong other evidence reach PROBABLE_MATCH; twins, people with a
+# common full name and a near birthday, and new people do not.
+
+MOVED = "LS6 1AA"  # another postcode in another district
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("Mandy", "Amanda"), ("Tasha", "Natasha"), ("Jackie", "Jacqueline"), ("Harry", "Harold")],
+)
+def test_more_everyday_short_forms_match_after_a_move(short, full):
+    query = PersonRecord(given_name=short, family_name="Reed", date_of_birth=DOB, postcode=MOVED)
+    candidate = PersonRecord(
+        given_name=full, family_name="Reed", date_of_birth=DOB, postcode="KB1 2AB"
+    )
+    match = score(query, candidate)
+    assert f"first name is a short form ({short} / {full})" in match.reasons
+    assert match.score >= PROBABLE_MATCH, match
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        ("Phillip", "Philip", "first name spelt another way (Phillip / Philip)"),
+        ("Kathryn", "Catherine", "first name spelt another way (Kathryn / Catherine)"),
+        ("Jackie", "Jacqui", "first names are both short for Jacqueline (Jackie / Jacqui)"),
+        ("Sammy", "Sam", "first names are both short for Samantha or Samuel (Sammy / Sam)"),
+        ("Tommy", "Thomas", "first name is a short form (Tommy / Thomas)"),
+    ],
+)
+def test_the_reason_says_how_two_forms_of_a_first_name_relate(a, b, reason):
+    assert reason in score(PersonRecord(given_name=a), PersonRecord(given_name=b)).reasons
+    assert canonical_given_names(a)[0] in canonical_given_names(b)
+
+
+@pytest.mark.parametrize(("typed", "recorded"), [("Amith", "Smith"), ("Djvis", "Davis")])
+def test_a_surname_slip_near_the_start_matches(typed, recorded):
+    query = PersonRecord(
+        given_name="Alan", family_name=typed, date_of_birth=DOB, sex="M", postcode=MOVED
+    )
+    candidate = PersonRecord(
+        given_name="Alan", family_name=recorded, date_of_birth=DOB, sex="M", postcode="KB1 2AB"
+    )
+    match = score(query, candidate)
+    assert "surname spelt similarly" in match.reasons
+    assert match.score >= PROBABLE_MATCH, match
+
+
+def test_three_letter_surnames_one_letter_apart_are_different():
+    query = PersonRecord(given_name="Alan", family_name="Cox", date_of_birth=DOB)
+    assert (
+        "different surname"
+        in score(query, PersonRecord(**{**_fields(query), "family_name": "Fox"})).reasons
+    )
+
+
+CHLOE = PersonRecord(
+    given_name="Chloe",
+    family_name="Brown",
+    date_of_birth=date(2010, 6, 1),
+    sex="F",
+    postcode="KB1 2AB",
+)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"given_name": "Beth", "date_of_birth": date(2010, 6, 1)},
+        {"date_of_birth": date(2010, 1, 6)},  # day and month swapped
+    ],
+)
+def test_changed_surname_at_the_same_address_is_probable(changes):
+    recorded = PersonRecord(**{**_fields(CHLOE), "family_name": "Patel", **changes})
+    if changes.get("given_name") == "Beth":
+        recorded = PersonRecord(**{**_fields(recorded), "given_name": "Elizabeth"})
+        query = PersonRecord(**{**_fields(CHLOE), "given_name": "Beth"})
+    else:
+        query = CHLOE
+    match = score(query, recorded)
+    assert "different surname, which may have changed" in match.reasons
+    assert "different surname" not in match.reasons
+    assert match.score >= PROBABLE_MATCH, match
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"postcode": MOVED},  # nothing but a first name and birthday left in common
+        {"postcode": ""},
+        {"sex": "M"},
+        {"given_name": "Chlo\u00eb-Mae", "date_of_birth": date(2010, 6, 2)},
+        {"date_of_birth": date(2010, 6, 2)},  # one digit out: possible, not probable
+    ],
+)
+def test_changed_surname_without_the_address_and_birthday_is_not_probable(changes):
+    recorded = PersonRecord(**{**_fields(CHLOE), "family_name": "Patel", **changes})
+    assert score(CHLOE, recorded).score < PROBABLE_MATCH
+
+
+def test_changed_surname_with_a_one_digit_birthday_slip_at_the_same_address_is_possible():
+    recorded = PersonRecord(
+        **{**_fields(CHLOE), "family_name": "Patel", "date_of_birth": date(2010, 6, 2)}
+    )
+    match = score(CHLOE, recorded)
+    assert "different surname, which may have changed" in match.reasons
+    assert POSSIBLE_MATCH <= match.score < PROBABLE_MATCH
+
+
+def test_a_common_full_name_with_a_near_birthday_after_a_move_is_not_probable():
+    # Two Mohammad Davises born a month apart exist in a large council: a one-digit date
+    # difference and both names are not enough without the address.
+    query = PersonRecord(
+        given_name="Mohammad",
+        family_name="Davis",
+        date_of_birth=date(2015, 6, 17),
+        sex="M",
+        postcode=MOVED,
+    )
+    other = PersonRecord(
+        **{**_fields(query), "date_of_birth": date(2015, 5, 17), "postcode": "KB1 2AB"}
+    )
+    assert POSSIBLE_MATCH <= score(query, other).score < PROBABLE_MATCH
+
+
+TWIN_NAMES = [
+    "Ella", "Emma", "Jane", "June", "Dean", "Sean", "Jack", "Jake", "Lena", "Lina", "Max",
+    "May", "Amy", "Ava", "Eva", "Mark", "Mary", "Lily", "Lola", "Harry", "Henry", "Oscar",
+    "Olivia", "Leah", "Lea", "Ryan", "Evan", "Ruby", "Rory",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(TWIN_NAMES),
+    st.sampled_from(TWIN_NAMES),
+    st.sampled_from(["", "M", "F"]),
+    st.sampled_from(["", "KB1 2AB"]),
+)
+def test_twins_with_any_two_names_stay_below_probable(first, second, sex, postcode):
+    if first == second or JaroWinkler.similarity(first.lower(), second.lower()) >= 0.92:
+        # A known limit: a first name this close at the same birthday is taken for a typo, so
+        # twins of one recorded sex named as closely as Eva and Evan would look like one child.
+        return
+    a = PersonRecord(
+        given_name=first, family_name="Smith", date_of_birth=DOB, sex=sex, postcode=postcode
+    )
+    b = PersonRecord(**{**_fields(a), "given_name": second})
+    assert score(a, b).score < PROBABLE_MATCH
+
+
+def test_a_new_person_in_the_same_household_is_not_probable():
+    new = PersonRecord(**{**_fields(CHLOE), "given_name": "Sophie", "family_name": "Patel"})
+    assert score(CHLOE, new).score < POSSIBLE_MATCH
