@@ -42,6 +42,7 @@ from earlyhelp.people.models import (
     Involvement,
     Person,
     PersonMerge,
+    Relationship,
 )
 
 from .models import (
@@ -57,6 +58,7 @@ ANONYMISED_NAME = "Anonymised"
 ANONYMISED_FAMILY = "Anonymised family"
 #: What replaces required free text that may have held personal data.
 REMOVED = "[removed when the family's records were anonymised]"
+REMOVED_REASON = "[reason removed when anonymised]"
 #: New reviews are written in batches of this many rows.
 BATCH_SIZE = 2000
 CLOSED = (ReviewStatus.ANONYMISED, ReviewStatus.ERASED)
@@ -421,11 +423,16 @@ def anonymise_family(*, actor: User, family: Family, reason: str) -> ErasureReco
 
 
 def _clear(model: Any, where: Q, **values: Any) -> int:
-    """Clear free text on the rows and on every history row of them."""
+    """Clear free text on the rows and on every history row of them. History reasons go too:
+    services write free text into them (an override's or a merge's reason, a break-glass note)."""
     ids = list(model.objects.filter(where).values_list("pk", flat=True))
     if not ids:
         return 0
-    model.objects.filter(pk__in=ids).update(**values)
+    if values:
+        model.objects.filter(pk__in=ids).update(**values)
+    model.history.model.objects.filter(id__in=ids).exclude(history_change_reason=None).update(
+        history_change_reason=REMOVED_REASON
+    )
     model.history.model.objects.filter(id__in=ids).update(**values)
     return len(ids)
 
@@ -453,4 +460,7 @@ def _clear_free_text(family: Family, ids: set[int]) -> int:
     cleared += _clear(
         PersonMerge, Q(kept_id__in=ids) | Q(merged_id__in=ids), reason=REMOVED, undo_reason=""
     )
+    # No free text of their own, but merges write their reason into these rows' history.
+    _clear(FamilyMember, Q(family=family) | Q(person_id__in=ids))
+    _clear(Relationship, Q(person_id__in=ids) | Q(related_person_id__in=ids))
     return cleared
