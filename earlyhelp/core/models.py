@@ -81,6 +81,11 @@ class CouncilConfiguration(models.Model):
     rag_red_working_hours = models.PositiveSmallIntegerField(default=4)
     rag_amber_working_hours = models.PositiveSmallIntegerField(default=24)
     rag_green_working_hours = models.PositiveSmallIntegerField(default=72)
+    front_door_decisions_need_approval = models.BooleanField(
+        default=False,
+        help_text="A front-door team manager approves each screener's decision before the "
+        "referrer is told.",
+    )
     assessment_working_days = models.PositiveSmallIntegerField(default=10)
     review_interval_weeks = models.PositiveSmallIntegerField(default=6)
     working_day_starts = models.TimeField(default=time(9, 0))

@@ -39,6 +39,9 @@ class Episode(models.Model):
     allocated_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    allocation_note = models.TextField(
+        blank=True, help_text="Why this team and lead practitioner (the allocation's reason)."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
