@@ -177,6 +177,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+EARLYHELP_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("EARLYHELP_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+)
 
 
 # Django 6.1 mailers. EMAIL_BACKEND picks the backend (console by default so a demo never
