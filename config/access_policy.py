@@ -32,6 +32,8 @@ class Rel(StrEnum):
     SCHOOL_DSL = "SCHOOL_DSL"
     BREAK_GLASS = "BREAK_GLASS"
     AUDITOR = "AUDITOR"
+    FRONT_DOOR = "FRONT_DOOR"
+    REFERRER = "REFERRER"
     ORG_ADMIN = "ORG_ADMIN"
     SYSTEM_ADMIN = "SYSTEM_ADMIN"
 
@@ -54,6 +56,9 @@ MEANING: dict[Rel, str] = {
     "reason, for the few hours it lasts (read only; flagged in the audit trail, the data "
     "protection officer is told).",
     Rel.AUDITOR: "An auditor (data protection officer), for audit purposes; never writes.",
+    Rel.FRONT_DOOR: "A current member of a front-door team (screeners and their managers).",
+    Rel.REFERRER: "The practitioner who made a request for support, for that request and the "
+    "professional disagreements they raised about its decision.",
     Rel.ORG_ADMIN: "An administrator of that organisation.",
     Rel.SYSTEM_ADMIN: "A system administrator (superuser).",
 }
@@ -339,6 +344,35 @@ PAGES: dict[str, Page] = {
     # --- Front door: queue, screening, decisions (earlyhelp/frontdoor/urls_screening.py) -------
     # --- Episodes: allocation (earlyhelp/episodes/urls.py) -------------------------------------
     # --- Front door: consultation line, disagreements (earlyhelp/frontdoor/urls_consultation.py)
+    "frontdoor:consultations": Page(
+        who(Rel.FRONT_DOOR), None, "The consultation line: advice calls, newest first, filtered."
+    ),
+    "frontdoor:record_consultation": Page(
+        who(Rel.FRONT_DOOR),
+        who(Rel.FRONT_DOOR),
+        "Record a consultation call; a child is linked only if the recorder may open them.",
+    ),
+    "frontdoor:consultation": Page(
+        who(Rel.FRONT_DOOR),
+        None,
+        "One consultation call (recorded in the access log when it names a child).",
+        ("consultation_call",),
+    ),
+    "frontdoor:raise_disagreement": Page(
+        who(Rel.REFERRER),
+        who(Rel.REFERRER),
+        "The referrer disagrees with the front door's decision on their request.",
+        ("decided_contact",),
+    ),
+    "frontdoor:disagreements": Page(
+        who(Rel.FRONT_DOOR), None, "Professional disagreements, open ones first."
+    ),
+    "frontdoor:disagreement": Page(
+        who(Rel.FRONT_DOOR, Rel.REFERRER, Rel.AUDITOR),
+        who(Rel.FRONT_DOOR, Rel.REFERRER),
+        "A disagreement's timeline; reply, escalate a stage, or (a front-door manager) resolve.",
+        ("disagreement",),
+    ),
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),

@@ -35,6 +35,8 @@ from earlyhelp.accounts.tests.factories import (
 from earlyhelp.api.api import api
 from earlyhelp.consent import services as consent_services
 from earlyhelp.consent.codes import ConsentDecision, ConsentGivenBy, ConsentMethod, ConsentScope
+from earlyhelp.frontdoor.codes import ContactMethod, ContactStatus, Outcome, ThresholdMet
+from earlyhelp.frontdoor.models import ConsultationCall, Contact, ContactDecision, Disagreement
 from earlyhelp.people import access as people_access
 from earlyhelp.people import services as people_services
 from earlyhelp.people.codes import FamilyRole, InvolvementReason
@@ -51,7 +53,7 @@ ACTORS: dict[str, Who] = {
     "team_member": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TEAM}),
     "team_manager": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TEAM, Rel.MANAGER}),
     "school_partner": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TAF_PARTNER}),
-    "school_dsl": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.SCHOOL_DSL}),
+    "school_dsl": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.SCHOOL_DSL, Rel.REFERRER}),
     "break_glass_user": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.BREAK_GLASS}),
     "stranger_practitioner": frozenset({Rel.ANY_STAFF, Rel.RECORDER}),
     "stranger_manager": frozenset({Rel.ANY_STAFF, Rel.RECORDER}),
@@ -61,6 +63,7 @@ ACTORS: dict[str, Who] = {
     "auditor": frozenset({Rel.ANY_STAFF, Rel.AUDITOR}),
     "org_admin": frozenset({Rel.ANY_STAFF, Rel.ORG_ADMIN}),
     "system_admin": frozenset({Rel.ANY_STAFF, Rel.SYSTEM_ADMIN}),
+    "front_door_screener": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.FRONT_DOOR}),
 }
 
 
@@ -219,6 +222,10 @@ def build_world() -> World:
         "auditor": user_with_role(Role.AUDITOR, organisation=council),
         "org_admin": user_with_role(Role.ADMINISTRATOR, organisation=council),
         "system_admin": User.objects.create_superuser("root@kingsbridge.example"),
+        "front_door_screener": user_with_role(
+            Role.FRONT_DOOR_SCREENER,
+            team=TeamFactory(organisation=council, name="Starting Point", is_front_door=True),
+        ),
     }
     today = timezone.localdate()
     # The former member's only role, in the allocated team, ended yesterday.
@@ -298,6 +305,7 @@ def build_world() -> World:
         "staff_user": staff_user.pk,
         "own_token": own_token.pk,
         "subject_access_request": subject_access_request.pk,
+        **_front_door_records(users, child),
         "reset_uid": "MQ",
         "reset_token": "set-password",
     }
@@ -309,6 +317,49 @@ def build_world() -> World:
     world = World(users=users, objects=objects, tokens=tokens, clients={})
     _check_the_scenario_holds(world)
     return world
+
+
+def _front_door_records(users: dict[str, User | None], child: Any) -> dict[str, int]:
+    """Consultation line and disagreements: two requests for support from the school's DSL,
+    decided by the front-door screener; the DSL disagrees with the second decision."""
+    screener, referrer = users["front_door_screener"], users["school_dsl"]
+    assert screener is not None and referrer is not None
+    decided = []
+    for number in (1, 2):
+        contact = Contact.objects.create(
+            reference=f"FD-POLICY-{number}",
+            status=ContactStatus.DECIDED,
+            method=ContactMethod.ONLINE,
+            received_at=timezone.now(),
+            referrer=referrer,
+            created_by=referrer,
+        )
+        ContactDecision.objects.create(
+            contact=contact,
+            outcome=Outcome.NO_FURTHER_ACTION,
+            rationale="Policy check",
+            decided_by=screener,
+            decided_at=timezone.now(),
+        )
+        decided.append(contact)
+    disagreement = Disagreement.objects.create(
+        contact=decided[1], raised_by=referrer, reason="Policy check"
+    )
+    call = ConsultationCall.objects.create(
+        caller_name="Policy Caller",
+        caller_agency="Policy agency",
+        person=child,
+        question="Policy check",
+        advice="Policy check",
+        threshold_met=ThresholdMet.UNSURE,
+        called_at=timezone.now(),
+        recorded_by=screener,
+    )
+    return {
+        "decided_contact": decided[0].pk,
+        "disagreement": disagreement.pk,
+        "consultation_call": call.pk,
+    }
 
 
 def _check_the_scenario_holds(world: World) -> None:
