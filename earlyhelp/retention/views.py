@@ -98,6 +98,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_review(request, _family(request, pk))
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def _apply_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -172,8 +176,9 @@ def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Anonymised: {record.people_anonymised} people, {record.addresses_deleted}"
-                f" addresses removed, {record.people_left_alone} left alone.",
+                f"Anonymised: {_count(record.people_anonymised, 'person', 'people')},"
+                f" {_count(record.addresses_deleted, 'address', 'addresses')} removed,"
+                f" {_count(record.people_left_alone, 'person', 'people')} left alone.",
             )
             return redirect("retention:review", family.pk)
     record_object_access(request, family)
