@@ -34,6 +34,8 @@ class Rel(StrEnum):
     AUDITOR = "AUDITOR"
     FRONT_DOOR = "FRONT_DOOR"
     REFERRER = "REFERRER"
+    FRONT_DOOR_MANAGER = "FRONT_DOOR_MANAGER"
+    ALLOCATOR = "ALLOCATOR"
     ORG_ADMIN = "ORG_ADMIN"
     SYSTEM_ADMIN = "SYSTEM_ADMIN"
 
@@ -55,10 +57,15 @@ MEANING: dict[Rel, str] = {
     Rel.BREAK_GLASS: "Someone who used break-glass access to this person, with a written "
     "reason, for the few hours it lasts (read only; flagged in the audit trail, the data "
     "protection officer is told).",
-    Rel.AUDITOR: "An auditor (data protection officer), for audit purposes; never writes.",
+    Rel.AUDITOR: "An auditor (data protection officer), for audit purposes. Never changes case "
+    "records; writes only data-protection records (subject access requests, retention decisions).",
     Rel.FRONT_DOOR: "A current member of a front-door team (screeners and their managers).",
     Rel.REFERRER: "The practitioner who made a request for support, for that request and the "
     "professional disagreements they raised about its decision.",
+    Rel.FRONT_DOOR_MANAGER: "A current team manager of a front-door team: approves screeners' "
+    "decisions when the council asks for approval.",
+    Rel.ALLOCATOR: "A current team manager in a council organisation: sees the allocation "
+    "queue and allocates episodes to teams and lead practitioners.",
     Rel.ORG_ADMIN: "An administrator of that organisation.",
     Rel.SYSTEM_ADMIN: "A system administrator (superuser).",
 }
@@ -342,7 +349,42 @@ PAGES: dict[str, Page] = {
     ),
     # --- Front door: requests for support (earlyhelp/frontdoor/urls_requests.py) ---------------
     # --- Front door: queue, screening, decisions (earlyhelp/frontdoor/urls_screening.py) -------
+    "frontdoor:queue": Page(
+        who(Rel.FRONT_DOOR),
+        None,
+        "The front-door queue: open contacts with RAG, age and working time left; filter, sort.",
+    ),
+    "frontdoor:contact": Page(
+        who(Rel.FRONT_DOOR),
+        who(Rel.FRONT_DOOR),
+        "A contact: the request, existing involvement of each child, claim, RAG rating with "
+        "history, matching named children to records (recorded in the access log).",
+        ("contact",),
+    ),
+    "frontdoor:decide": Page(
+        who(Rel.FRONT_DOOR),
+        who(Rel.FRONT_DOOR),
+        "Decide a contact's outcome with reasons; the referrer is told (or a manager approves).",
+        ("contact",),
+    ),
+    "frontdoor:approve": Page(
+        who(Rel.FRONT_DOOR_MANAGER),
+        who(Rel.FRONT_DOOR_MANAGER),
+        "A front-door manager approves or returns a screener's decision.",
+        ("contact_awaiting_approval",),
+    ),
     # --- Episodes: allocation (earlyhelp/episodes/urls.py) -------------------------------------
+    "episodes:allocation_queue": Page(
+        who(Rel.ALLOCATOR),
+        None,
+        "Families waiting for allocation, how long each has waited, waiting lists per team.",
+    ),
+    "episodes:allocate": Page(
+        who(Rel.ALLOCATOR),
+        who(Rel.ALLOCATOR),
+        "Allocate an episode to a team and a lead practitioner, who can then see the family.",
+        ("episode",),
+    ),
     # --- Front door: consultation line, disagreements (earlyhelp/frontdoor/urls_consultation.py)
     "frontdoor:consultations": Page(
         who(Rel.FRONT_DOOR), None, "The consultation line: advice calls, newest first, filtered."
