@@ -160,7 +160,11 @@ def _tell(users: list[User], disagreement: Disagreement, message: str) -> None:
     path = reverse("frontdoor:disagreement", args=[disagreement.pk])
     subject = f"Professional disagreement about {disagreement.contact.reference}"
     body = f"{message}\n\nSign in to Early Help to read it and reply: {path}"
-    transaction.on_commit(lambda: send_email.enqueue(subject, body, recipients))
+    # One email each: the two sides need not see each other's addresses.
+    for recipient in recipients:
+        transaction.on_commit(
+            lambda to=recipient: send_email.enqueue(subject, body, [to])  # type: ignore[misc]
+        )
 
 
 def _front_door_side(disagreement: Disagreement) -> list[User]:

@@ -82,7 +82,7 @@ class ConsultationForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, the caller will submit a request for support today.",
     )
-    called_on = GovukDateField(label="Date of the call", past=True)
+    called_on = GovukDateField(label="Date of the call")
     called_time = forms.CharField(
         label="Time of the call",
         max_length=5,
