@@ -348,6 +348,63 @@ PAGES: dict[str, Page] = {
         "Auditor: break-glass use, views outside the user's caseload, volume spikes.",
     ),
     # --- Front door: requests for support (earlyhelp/frontdoor/urls_requests.py) ---------------
+    "frontdoor:requests": Page(
+        STAFF, None, "Your own requests for support: drafts and sent, with status and outcome."
+    ),
+    "frontdoor:request_start": Page(
+        who(Rel.RECORDER), who(Rel.RECORDER), "Start a request for support (a new draft)."
+    ),
+    "frontdoor:request": Page(
+        who(Rel.REFERRER),
+        None,
+        "One of your own requests: status, answers, outcome when decided, messages.",
+        ("own_request",),
+    ),
+    "frontdoor:request_step": Page(
+        who(Rel.REFERRER),
+        who(Rel.REFERRER),
+        "A question page of your own draft request; each answer is saved.",
+        ("own_request", "request_step"),
+    ),
+    "frontdoor:request_attachment": Page(
+        who(Rel.REFERRER),
+        who(Rel.REFERRER),
+        "Upload files to (or remove them from) your own draft request.",
+        ("own_request",),
+    ),
+    "frontdoor:request_check": Page(
+        who(Rel.REFERRER),
+        who(Rel.REFERRER),
+        "Check the answers of your own draft request and send it.",
+        ("own_request",),
+    ),
+    "frontdoor:request_submitted": Page(
+        who(Rel.REFERRER),
+        None,
+        "Your request was sent: its reference (a draft goes back to check answers).",
+        ("own_request",),
+    ),
+    "frontdoor:attachment": Page(
+        who(Rel.REFERRER, Rel.AUDITOR),
+        None,
+        "Download a file sent with a request (recorded as an export). The front door too, once "
+        "the request is sent; never someone else's draft.",
+        ("own_attachment",),
+    ),
+    "frontdoor:record_contact": Page(
+        who(Rel.FRONT_DOOR),
+        who(Rel.FRONT_DOOR),
+        "Record a contact received by phone or email, then the same question pages.",
+    ),
+    "frontdoor:help": Page(PUBLIC, None, "Public: ask for help for your family (start page)."),
+    "frontdoor:self_request": Page(
+        PUBLIC,
+        PUBLIC,
+        "Public: a family's own request (honeypot, minimum time to fill, rate limit per address).",
+    ),
+    "frontdoor:self_request_sent": Page(
+        PUBLIC, None, "Public: your request was sent, its reference and what happens next."
+    ),
     # --- Front door: queue, screening, decisions (earlyhelp/frontdoor/urls_screening.py) -------
     "frontdoor:queue": Page(
         who(Rel.FRONT_DOOR),

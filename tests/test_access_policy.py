@@ -306,6 +306,7 @@ def build_world() -> World:
         "own_token": own_token.pk,
         "subject_access_request": subject_access_request.pk,
         **_front_door_records(users, child),
+        **_own_request_records(users),
         "reset_uid": "MQ",
         "reset_token": "set-password",
     }
@@ -360,6 +361,23 @@ def _front_door_records(users: dict[str, User | None], child: Any) -> dict[str, 
         "disagreement": disagreement.pk,
         "consultation_call": call.pk,
     }
+
+
+def _own_request_records(users: dict[str, User | None]) -> dict[str, Any]:
+    """A draft request for support by the school's DSL (its referrer), with a file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from earlyhelp.frontdoor import submission
+
+    referrer = users["school_dsl"]
+    assert referrer is not None
+    draft = submission.start_draft(actor=referrer)
+    file = submission.add_attachment(
+        actor=referrer,
+        contact=draft,
+        uploaded_file=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return {"own_request": draft.pk, "own_attachment": file.pk, "request_step": "children"}
 
 
 def _check_the_scenario_holds(world: World) -> None:
