@@ -25,7 +25,7 @@ from earlyhelp.people.access import people
 from earlyhelp.people.models import Person
 
 from .access import is_front_door
-from .codes import DisagreementStage, DisagreementStatus, ThresholdMet
+from .codes import ContactStatus, DisagreementStage, DisagreementStatus, ThresholdMet
 from .models import (
     ConsultationCall,
     Contact,
@@ -137,12 +137,18 @@ def record_consultation(
 # --- Professional disagreements -----------------------------------------------------------------
 
 
+def is_decided(contact: Contact) -> bool:
+    """Decided and, where a manager's approval was needed, approved: the referrer has been
+    (or is being) told the outcome."""
+    return contact.status == ContactStatus.DECIDED and hasattr(contact, "decision")
+
+
 def can_raise(user: Any, contact: Contact) -> bool:
     """Only the referrer of a decided request may disagree with its decision, once at a time."""
     return (
         bool(getattr(user, "is_authenticated", False))
         and contact.referrer_id == user.pk
-        and hasattr(contact, "decision")
+        and is_decided(contact)
         and not contact.disagreements.filter(status=DisagreementStatus.OPEN).exists()
     )
 

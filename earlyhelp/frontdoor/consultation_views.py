@@ -198,7 +198,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def raise_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(contacts.visible_to(request.user).select_related("decision"), pk=pk)
     user = _user(request)
-    if contact.referrer_id != user.pk or not hasattr(contact, "decision"):
+    if contact.referrer_id != user.pk or not consultation.is_decided(contact):
         raise Http404("No such page")
     open_one = contact.disagreements.filter(status=DisagreementStatus.OPEN).first()
     if open_one:

@@ -107,11 +107,17 @@ def test_the_referrer_raises_a_disagreement_and_the_screener_is_told(
 
 def test_only_the_referrer_of_a_decided_contact_may_raise(client, referrer, screener):
     undecided = make_contact(referrer, number=2, status=ContactStatus.AWAITING_SCREENING)
+    awaiting_approval = make_contact(referrer, number=3, status=ContactStatus.AWAITING_APPROVAL)
+    decide(awaiting_approval, screener)
     decided = decided_contact(referrer, screener)
     sign_in(client, referrer)
-    assert (
-        client.get(reverse("frontdoor:raise_disagreement", args=[undecided.pk])).status_code == 404
-    )
+    for contact in (undecided, awaiting_approval):
+        assert (
+            client.get(reverse("frontdoor:raise_disagreement", args=[contact.pk])).status_code
+            == 404
+        )
+    with pytest.raises(ValidationError):
+        consultation.raise_disagreement(actor=referrer, contact=awaiting_approval, reason="Early")
     for user in (screener, user_with_role(Role.PRACTITIONER, team=TeamFactory())):
         sign_in(client, user)
         for contact in (decided, undecided):
