@@ -35,8 +35,15 @@ from earlyhelp.accounts.tests.factories import (
 from earlyhelp.api.api import api
 from earlyhelp.consent import services as consent_services
 from earlyhelp.consent.codes import ConsentDecision, ConsentGivenBy, ConsentMethod, ConsentScope
+from earlyhelp.episodes.services import open_episode
 from earlyhelp.frontdoor.codes import ContactMethod, ContactStatus, Outcome, ThresholdMet
-from earlyhelp.frontdoor.models import ConsultationCall, Contact, ContactDecision, Disagreement
+from earlyhelp.frontdoor.models import (
+    ConsultationCall,
+    Contact,
+    ContactDecision,
+    ContactSubject,
+    Disagreement,
+)
 from earlyhelp.people import access as people_access
 from earlyhelp.people import services as people_services
 from earlyhelp.people.codes import FamilyRole, InvolvementReason
@@ -51,12 +58,12 @@ ACTORS: dict[str, Who] = {
     "anonymous": frozenset({Rel.ANONYMOUS}),
     "lead_practitioner": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.LEAD, Rel.SELF}),
     "team_member": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TEAM}),
-    "team_manager": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TEAM, Rel.MANAGER}),
+    "team_manager": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TEAM, Rel.MANAGER, Rel.ALLOCATOR}),
     "school_partner": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.TAF_PARTNER}),
     "school_dsl": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.SCHOOL_DSL, Rel.REFERRER}),
     "break_glass_user": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.BREAK_GLASS}),
     "stranger_practitioner": frozenset({Rel.ANY_STAFF, Rel.RECORDER}),
-    "stranger_manager": frozenset({Rel.ANY_STAFF, Rel.RECORDER}),
+    "stranger_manager": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.ALLOCATOR}),
     "other_agency": frozenset({Rel.ANY_STAFF, Rel.RECORDER}),
     "former_team_member": frozenset({Rel.ANY_STAFF}),
     "partner_consent_withdrawn": frozenset({Rel.ANY_STAFF, Rel.RECORDER}),
@@ -64,6 +71,9 @@ ACTORS: dict[str, Who] = {
     "org_admin": frozenset({Rel.ANY_STAFF, Rel.ORG_ADMIN}),
     "system_admin": frozenset({Rel.ANY_STAFF, Rel.SYSTEM_ADMIN}),
     "front_door_screener": frozenset({Rel.ANY_STAFF, Rel.RECORDER, Rel.FRONT_DOOR}),
+    "front_door_manager": frozenset(
+        {Rel.ANY_STAFF, Rel.RECORDER, Rel.FRONT_DOOR, Rel.FRONT_DOOR_MANAGER, Rel.ALLOCATOR}
+    ),
 }
 
 
@@ -226,6 +236,12 @@ def build_world() -> World:
             Role.FRONT_DOOR_SCREENER,
             team=TeamFactory(organisation=council, name="Starting Point", is_front_door=True),
         ),
+        "front_door_manager": user_with_role(
+            Role.TEAM_MANAGER,
+            team=TeamFactory(
+                organisation=council, name="Starting Point managers", is_front_door=True
+            ),
+        ),
     }
     today = timezone.localdate()
     # The former member's only role, in the allocated team, ended yesterday.
@@ -307,6 +323,7 @@ def build_world() -> World:
         "subject_access_request": subject_access_request.pk,
         **_front_door_records(users, child),
         **_own_request_records(users),
+        **_screening_records(users),
         "reset_uid": "MQ",
         "reset_token": "set-password",
     }
@@ -361,6 +378,44 @@ def _front_door_records(users: dict[str, User | None], child: Any) -> dict[str, 
         "disagreement": disagreement.pk,
         "consultation_call": call.pk,
     }
+
+
+def _screening_records(users: dict[str, User | None]) -> dict[str, int]:
+    """Screening and allocation: a contact awaiting screening, one whose decision awaits a
+    manager's approval, and another family's episode waiting for allocation."""
+    screener = users["front_door_screener"]
+    assert screener is not None
+    people = [
+        people_services.create_person(actor=None, given_name="Screening", family_name=name)
+        for name in ("Waiting", "Approval")
+    ]
+    records = {}
+    for person, key, status in zip(
+        people,
+        ("contact", "contact_awaiting_approval"),
+        (ContactStatus.AWAITING_SCREENING, ContactStatus.AWAITING_APPROVAL),
+        strict=True,
+    ):
+        contact = Contact.objects.create(
+            reference=f"FD-POLICY-{key}",
+            status=status,
+            method=ContactMethod.PHONE,
+            received_at=timezone.now(),
+            referrer=users["school_dsl"],
+        )
+        ContactSubject.objects.create(contact=contact, person=person)
+        records[key] = contact.pk
+    ContactDecision.objects.create(
+        contact_id=records["contact_awaiting_approval"],
+        outcome=Outcome.NO_FURTHER_ACTION,
+        rationale="Policy check",
+        decided_by=screener,
+        decided_at=timezone.now(),
+        needs_approval=True,
+    )
+    waiting_family = people_services.create_family(actor=None, name="Waiting family")
+    records["episode"] = open_episode(actor=None, family=waiting_family).pk
+    return records
 
 
 def _own_request_records(users: dict[str, User | None]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ Targets are counted in working hours (earlyhelp.core.calendar):
   target until then. The decision's time in working hours is recorded against that target.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -115,7 +116,7 @@ def set_decision_target(contact: Contact, *, config: CouncilConfiguration | None
         contact.due_at = rag_due(contact.received_at, contact.rag, config=config, calendar=calendar)
 
 
-def fill_missing_targets(contacts: list[Contact]) -> None:
+def fill_missing_targets(contacts: Sequence[Contact]) -> None:
     """Give open contacts that arrived without a decision target one (one UPDATE for all)."""
     missing = [c for c in contacts if c.decision_due_at is None and c.received_at is not None]
     if not missing:

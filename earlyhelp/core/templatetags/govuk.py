@@ -296,7 +296,27 @@ def service_navigation_tag(context: template.Context) -> SafeString:
     end_slot = ""
     if user is not None and user.is_authenticated:
         navigation.append({"text": "Home", "href": home, **_link_state(path, home, exact=True)})
-        sections = [("People", "people:find", user.active_memberships().exists())]
+        # One query for every membership test; the rules mirror frontdoor.access.is_front_door
+        # and episodes.access.allocates (core may not import domain apps).
+        memberships = list(user.active_memberships())
+        sections = [("People", "people:find", bool(memberships))]
+        sections.append(
+            (
+                "Front door",
+                "frontdoor:queue",
+                any(m.team and m.team.is_front_door for m in memberships),
+            )
+        )
+        sections.append(
+            (
+                "Allocation",
+                "episodes:allocation_queue",
+                any(
+                    m.role == "team_manager" and m.organisation.kind == "council"
+                    for m in memberships
+                ),
+            )
+        )
         sections.append(("Manage", "accounts:manage_organisations", user.is_administrator))
         sections.append(("Audit", "core:audit_people", user.is_auditor))
         sections.append(("Your account", "accounts:account", True))

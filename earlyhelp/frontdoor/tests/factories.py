@@ -32,8 +32,10 @@ def front_door_team() -> Team:
     return TeamFactory(organisation=council, name="Starting Point", is_front_door=True)
 
 
-def screener(team: Team | None = None, role: str = Role.FRONT_DOOR_SCREENER) -> User:
-    return user_with_role(role, team=team or front_door_team())
+def screener(
+    team: Team | None = None, role: str = Role.FRONT_DOOR_SCREENER, **user_fields: Any
+) -> User:
+    return user_with_role(role, team=team or front_door_team(), **user_fields)
 
 
 def make_contact(
