@@ -232,7 +232,7 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 return render(
                     request,
                     "frontdoor/request_cannot_proceed.html",
-                    {"contact": contact, "back_url": request.path},
+                    {"contact": contact, "back_url": request.get_full_path()},
                 )
             return _after(contact, step, request)
     if request.method == "GET":
@@ -383,7 +383,7 @@ def _people_step(request: HttpRequest, contact: Contact, step: str) -> HttpRespo
                         actor=actor, contact=contact, is_child=is_child, **fields
                     )
                     messages.success(request, f"{data['given_name']} has been added.")
-                    return redirect(request.path)
+                    return redirect(_here(request))
     find = FindPersonForm(request.GET if "search" in request.GET else None)
     if find.is_bound and find.is_valid():
         candidates = _search(request, find.record(), find.describe())
@@ -422,12 +422,11 @@ def _people_action(
     request: HttpRequest, contact: Contact, action: str, is_child: bool
 ) -> HttpResponse | None:
     actor = _user(request)
-    here = request.get_full_path()
     if action == "add":
         person = people_access.people.get_or_404(actor, pk=_int(request.POST.get("person")))
         submission.add_subject(actor=actor, contact=contact, person=person, is_child=is_child)
         messages.success(request, f"{person.full_name} has been added.")
-        return redirect(request.path)
+        return redirect(_here(request))
     if action == "name":
         # Someone found whose record the user may not open: named with the details they saw.
         found = (
@@ -446,23 +445,28 @@ def _people_action(
             is_child=is_child,
         )
         messages.success(request, f"{found.full_name} has been named on the request.")
-        return redirect(request.path)
+        return redirect(_here(request))
     if action == "remove":
         subject = contact.subjects.filter(pk=_int(request.POST.get("subject"))).first()
         if subject is None:
             raise Http404("No such person on this request")
         submission.remove_subject(actor=actor, contact=contact, subject=subject)
-        return redirect(here)
+        return redirect(_here(request))
     if action == "remove_unmatched":
         submission.remove_unmatched(
             actor=actor, contact=contact, index=_int(request.POST.get("index"))
         )
-        return redirect(here)
+        return redirect(_here(request))
     if action == "continue":
         if is_child and not _people_on(contact)["children"]:
             raise ValidationError("Add at least one child: search for them first")
         return _after(contact, "children" if is_child else "adults", request)
     return None
+
+
+def _here(request: HttpRequest) -> str:
+    """This question page again, still on the way back to check answers if it was."""
+    return request.path + ("?from=check" if request.GET.get("from") == "check" else "")
 
 
 def _int(value: Any) -> int:
