@@ -294,3 +294,24 @@ def test_the_contact_page_include_lists_disagreements(referrer, screener, rf):
         "frontdoor/_disagreements.html", {"contact": undecided, "user": referrer}
     )
     assert "None raised" in html and "Disagree with this decision" not in html
+
+
+def test_the_list_query_count_does_not_grow(client, referrer, screener):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation.raise_disagreement(
+        actor=referrer, contact=decided_contact(referrer, screener, 1), reason="One"
+    )
+    sign_in(client, screener)
+    client.get(reverse("frontdoor:disagreements"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("frontdoor:disagreements"))
+    for number in range(2, 12):
+        other = user_with_role(Role.DESIGNATED_SAFEGUARDING_LEAD, organisation=SchoolFactory())
+        consultation.raise_disagreement(
+            actor=other, contact=decided_contact(other, screener, number), reason="More"
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("frontdoor:disagreements"))
+    assert len(many) == len(few)
