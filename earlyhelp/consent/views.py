@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from earlyhelp.accounts.models import User
 from earlyhelp.core.access import Action
-from earlyhelp.core.audit import record_object_access
+from earlyhelp.core.audit import record_access, record_object_access
 from earlyhelp.core.forms import posted
+from earlyhelp.core.models import AccessAction
 from earlyhelp.people.access import families
 from earlyhelp.people.models import Family
 
@@ -53,6 +54,19 @@ def family_consent(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": families.can(request.user, Action.CHANGE, family),
             "is_manager": services.is_manager(_user(request)),
         },
+    )
+
+
+def _audit_override(request: HttpRequest, override: SafeguardingOverride, what: str) -> None:
+    """Overrides belong in the access log beside the reads they make possible."""
+    record_access(
+        request,
+        AccessAction.OVERRIDE,
+        object_type="safeguarding_override",
+        object_id=override.pk,
+        description=f"{what} for {override.family}",
+        family_id=override.family_id,
+        reason=override.end_reason or override.reason,
     )
 
 
@@ -105,7 +119,10 @@ def record_override(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such page")
     form = OverrideForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.record_override(actor=_user(request), family=family, **form.cleaned_data)
+        override = services.record_override(
+            actor=_user(request), family=family, **form.cleaned_data
+        )
+        _audit_override(request, override, "Safeguarding override recorded")
         messages.success(request, "Safeguarding override recorded. Partners it covers keep access.")
         return redirect("consent:family", family.pk)
     return render(request, "consent/override_form.html", {"form": form, "family": family})
@@ -122,6 +139,7 @@ def end_override(request: HttpRequest, pk: int) -> HttpResponse:
         services.end_override(
             actor=_user(request), override=override, reason=form.cleaned_data["reason"]
         )
+        _audit_override(request, override, "Safeguarding override ended")
         messages.success(request, "The safeguarding override has ended.")
         return redirect("consent:family", family.pk)
     return render(

@@ -15,6 +15,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", "Exported"
     BREAK_GLASS = "break_glass", "Break-glass view"
     API_READ = "api_read", "Read through the API"
+    OVERRIDE = "override", "Safeguarding override of consent"
 
 
 class AccessEvent(models.Model):

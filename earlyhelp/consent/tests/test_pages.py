@@ -103,6 +103,15 @@ def test_manager_records_an_override(client, team, family):
     assert client.get(url).status_code == 200
     client.post(url, {"reason": "Neglect: school must keep monitoring"})
     override = SafeguardingOverride.objects.get()
+    # The override is in the access log, beside the reads it makes possible, and in the
+    # auditor's view of who accessed the child's record.
+    event = AccessEvent.objects.get(action=AccessAction.OVERRIDE, family_id=family.pk)
+    assert event.actor == manager and "school must keep monitoring" in event.reason
+    child = family.members.get().person
+    sign_in(client, user_with_role(Role.AUDITOR))
+    log = client.get(reverse("people:access_log", args=[child.pk])).text
+    assert "Safeguarding override recorded" in log
+    sign_in(client, manager)
     end = reverse("consent:end_override", args=[override.pk])
     assert client.get(end).status_code == 200
     client.post(end, {"reason": "Risk has passed"})
