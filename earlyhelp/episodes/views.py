@@ -108,7 +108,9 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = request.POST.get("team") or request.GET.get("team") or ""
     if not chosen and episode.allocated_team_id and "change" not in request.GET:
         chosen = str(episode.allocated_team_id)
-    team_form = TeamForm({"team": chosen} if chosen else None, initial={"team": chosen})
+    # Bound once the team question was answered (or left unanswered) on this page.
+    answered = bool(chosen) or request.method == "POST" or "step" in request.GET
+    team_form = TeamForm({"team": chosen} if answered else None)
     team = team_form.cleaned_data["team"] if team_form.is_bound and team_form.is_valid() else None
     form = None
     if team is not None:
@@ -135,8 +137,6 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, f"{episode.family} is on {team}'s waiting list.")
                 return redirect("episodes:allocation_queue")
-    elif request.method == "POST" and not chosen:
-        team_form = TeamForm({})
     record_object_access(request, episode)
     calendar = calendar_for_council()
     return render(
