@@ -397,7 +397,7 @@ def _screening_records(users: dict[str, User | None]) -> dict[str, int]:
         strict=True,
     ):
         contact = Contact.objects.create(
-            reference=f"FD-POLICY-{key}",
+            reference=f"FD-SCREEN-{len(records) + 1}",
             status=status,
             method=ContactMethod.PHONE,
             received_at=timezone.now(),
