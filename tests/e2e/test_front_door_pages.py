@@ -84,7 +84,7 @@ def _rate(page: Page, colour: str, reason: str) -> None:
 def test_screener_decides_early_help_and_a_manager_allocates(e2e: E2E) -> None:
     request = _school_request(e2e)
     reference = str(request["reference"])
-    children = [str(name) for name in request["children"]]  # type: ignore[attr-defined]
+    children = [str(name) for name in request["children"]]
 
     page = e2e.new_page("screener")
     page.goto("/")
