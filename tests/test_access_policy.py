@@ -389,7 +389,7 @@ def _screening_records(users: dict[str, User | None]) -> dict[str, int]:
         people_services.create_person(actor=None, given_name="Screening", family_name=name)
         for name in ("Waiting", "Approval")
     ]
-    records = {}
+    records: dict[str, int] = {}
     for person, key, status in zip(
         people,
         ("contact", "contact_awaiting_approval"),
