@@ -374,11 +374,10 @@ def contact_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("frontdoor:contact", contact.pk)
         if action == "match" and matching is not None:
+            chosen = str(request.POST.get("person", ""))
             person = (
-                people_access.people.searchable_by(user)
-                .filter(pk=str(request.POST.get("person", "")).strip() or 0)
-                .first()
-                if str(request.POST.get("person", "")).isdigit()
+                people_access.people.searchable_by(user).filter(pk=int(chosen)).first()
+                if chosen.isdigit()
                 else None
             )
             if person is None:
