@@ -550,6 +550,31 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
             **REASON,
         },
     ),
+    # --- Front door API -----------------------------------------------------------------------
+    ("POST", "/api/requests"): Operation(
+        who(Rel.RECORDER),
+        403,
+        "Send a request for support (the same answers as the online form; an idempotency key "
+        "makes a retry return the first request).",
+        body={
+            "children": [{"given_name": "Policy", "family_name": "Request"}],
+            "worries": ["16A"],
+            "already_tried": "Policy check",
+            "family_consent": "yes",
+            "urgency": "routine",
+            "idempotency_key": "policy-check",
+        },
+    ),
+    ("GET", "/api/requests"): Operation(
+        STAFF, 401, "Your own sent requests for support: status, outcome when decided."
+    ),
+    ("GET", "/api/requests/{reference}"): Operation(
+        who(Rel.REFERRER, Rel.FRONT_DOOR, Rel.AUDITOR),
+        404,
+        "A sent request: its status and outcome (the referrer's own; the front door's and "
+        "auditors' any).",
+        ("decided_contact_reference",),
+    ),
 }
 
 

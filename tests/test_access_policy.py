@@ -322,6 +322,7 @@ def build_world() -> World:
         "own_token": own_token.pk,
         "subject_access_request": subject_access_request.pk,
         **_front_door_records(users, child),
+        "decided_contact_reference": "FD-POLICY-1",  # the first of _front_door_records
         **_own_request_records(users),
         **_screening_records(users),
         "reset_uid": "MQ",

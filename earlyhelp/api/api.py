@@ -26,6 +26,7 @@ from ninja.openapi.schema import OpenAPISchema
 from pydantic.json_schema import models_json_schema
 
 from earlyhelp.accounts.api import router as accounts_router
+from earlyhelp.frontdoor.api import router as requests_router
 from earlyhelp.people.api import families_router, people_router
 
 from .auth import ApiTokenAuth, VerifiedSessionAuth
@@ -234,3 +235,4 @@ api = EarlyHelpAPI(
 api.add_router("", accounts_router)
 api.add_router("/people", people_router)
 api.add_router("/families", families_router)
+api.add_router("/requests", requests_router)

@@ -5,7 +5,9 @@ transaction, so it works the same on SQLite and PostgreSQL.
 
 People and families may answer a well-formed request with 422: the rules those requests break
 (NHS number and UPN check characters, a real UK postcode, identifiers unique to one person, at
-least one search criterion, a member of the family) cannot be written in JSON Schema."""
+least one search criterion, a member of the family) cannot be written in JSON Schema. Nor can
+those of requests for support (a person the caller may open, the answers the form requires, an
+idempotency key in the header or the body); a key reused with other answers is a 409."""
 
 import pytest
 import schemathesis
@@ -22,7 +24,7 @@ from earlyhelp.accounts.tests.factories import TeamFactory, user_with_role
 CONFIG = SchemathesisConfig.from_str(
     """
     [[operations]]
-    include-path-regex = "^/api/(people|families)"
+    include-path-regex = "^/api/(people|families|requests)"
     checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
     """
 )
