@@ -37,6 +37,7 @@ from earlyhelp.people.models import FamilyMember, Person
 
 from .codes import ContactMethod, ContactSource, ContactStatus, FamilyConsent, Worry
 from .models import Attachment, Contact, ContactSubject
+from .services import set_decision_target
 
 #: The largest attachment accepted, in bytes (settings.EARLYHELP_ATTACHMENT_MAX_BYTES).
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -486,6 +487,7 @@ def _common_family(contact: Contact) -> int | None:
 def _send(*, actor: User | None, contact: Contact, reason: str) -> Contact:
     contact.status = ContactStatus.AWAITING_SCREENING
     contact.received_at = timezone.now()
+    set_decision_target(contact)  # the working-day clock starts when the front door receives it
     contact.full_clean(exclude=["reference"])
     _reason(contact, reason)
     _give_reference(contact)

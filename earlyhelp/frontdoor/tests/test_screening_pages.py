@@ -342,3 +342,24 @@ def test_approving_from_the_page(client: Client, team: Team, user: User) -> None
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert contact.decision.approved_by == manager
+
+
+def test_the_contact_page_links_attachments_and_shows_disagreements(
+    signed_in: Client, team: Team
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from earlyhelp.frontdoor.models import Attachment, Disagreement
+
+    contact = make_contact(team=team)
+    attachment = Attachment(
+        contact=contact, original_name="letter.pdf", content_type="application/pdf", size=8
+    )
+    attachment.file.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    Disagreement.objects.create(
+        contact=contact, raised_by=contact.referrer, reason="The family needs more than a leaflet"
+    )
+    page = signed_in.get(reverse("frontdoor:contact", args=[contact.pk])).text
+    assert f'href="{reverse("frontdoor:attachment", args=[attachment.pk])}"' in page
+    # Disagreements show once a decision exists; before that there is nothing to disagree with.
+    assert "The family needs more than a leaflet" not in page

@@ -220,6 +220,8 @@ def test_submitting_gives_a_reference_queues_it_and_lets_the_front_door_open_the
 
     assert sent.status == ContactStatus.AWAITING_SCREENING
     assert sent.received_at is not None
+    # The decision clock (one working day) starts at once, not when the queue is first opened.
+    assert sent.decision_due_at is not None and sent.decision_due_at > sent.received_at
     assert sent.reference.startswith(f"FD-{sent.received_at.year}-")
     assert len(sent.reference) == len("FD-2026-000001")
     assert sent.family == family
