@@ -300,6 +300,7 @@ def service_navigation_tag(context: template.Context) -> SafeString:
         # and episodes.access.allocates (core may not import domain apps).
         memberships = list(user.active_memberships())
         sections = [("People", "people:find", bool(memberships))]
+        sections.append(("Requests for support", "frontdoor:requests", bool(memberships)))
         sections.append(
             (
                 "Front door",
