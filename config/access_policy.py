@@ -472,6 +472,10 @@ PAGES: dict[str, Page] = {
         "A disagreement's timeline; reply, escalate a stage, or (a front-door manager) resolve.",
         ("disagreement",),
     ),
+    # --- Episodes: caseloads, family record, chronology, notes, step up/down, closure ---------
+    # --- Assessments (earlyhelp/assessments) ---------------------------------------------------
+    # --- Plans (earlyhelp/plans) ----------------------------------------------------------------
+    # --- Meetings (earlyhelp/meetings) ----------------------------------------------------------
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),

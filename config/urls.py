@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("earlyhelp.retention.urls")),
     path("", include("earlyhelp.frontdoor.urls")),
     path("", include("earlyhelp.episodes.urls")),
+    path("", include("earlyhelp.assessments.urls")),
+    path("", include("earlyhelp.plans.urls")),
+    path("", include("earlyhelp.meetings.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "earlyhelp.retention",
     "earlyhelp.frontdoor",
     "earlyhelp.episodes",
+    "earlyhelp.assessments",
+    "earlyhelp.plans",
+    "earlyhelp.meetings",
 ]
 
 MIDDLEWARE = [

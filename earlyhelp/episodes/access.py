@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from earlyhelp.accounts.models import Membership
 from earlyhelp.accounts.roles import OrganisationKind, Role
 from earlyhelp.core.access import AccessPolicy, Action
+from earlyhelp.people.access import families
 
 from .models import Episode, EpisodeStatus
 
@@ -43,7 +44,13 @@ class EpisodeAccess(AccessPolicy[Episode]):
             .exclude(team=None)
             .values_list("team_id", flat=True)
         )
-        reason = Q(lead_practitioner=user) | Q(allocated_team_id__in=teams)
+        # Anyone with a reason to see the family (people.access: lead practitioner, allocated
+        # team, team around the family while consent allows...) sees its episodes too.
+        reason = (
+            Q(lead_practitioner=user)
+            | Q(allocated_team_id__in=teams)
+            | Q(family__in=families.visible_to(user))
+        )
         if allocates(user):
             reason |= Q(status=EpisodeStatus.AWAITING_ALLOCATION)
         return Episode.objects.filter(reason)

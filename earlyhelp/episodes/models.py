@@ -57,3 +57,51 @@ class Episode(models.Model):
 
     def audit_subject(self) -> dict[str, int | None]:
         return {"person_id": None, "family_id": self.family_id}
+
+
+class ChronologyKind(models.TextChoices):
+    CONTACT = "contact", "Request for support"
+    DECISION = "decision", "Front-door decision"
+    ALLOCATION = "allocation", "Allocation"
+    ASSESSMENT = "assessment", "Assessment"
+    PLAN = "plan", "Family plan"
+    MEETING = "meeting", "Meeting"
+    LEVEL_CHANGE = "level_change", "Change of level"
+    STEP_UP = "step_up", "Step up"
+    STEP_DOWN = "step_down", "Step down"
+    CLOSURE = "closure", "Closure"
+    NOTE = "note", "Case note"
+    MANUAL = "manual", "Entry added by a practitioner"
+
+
+class ChronologyEntry(models.Model):
+    """One significant event in a family's life with the service. Every app adds its milestones
+    through `episodes.services.add_chronology_entry`; practitioners add their own."""
+
+    family = models.ForeignKey("people.Family", on_delete=models.CASCADE, related_name="chronology")
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, null=True, blank=True, related_name="chronology"
+    )
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=ChronologyKind.choices)
+    summary = models.CharField(max_length=500)
+    detail = models.TextField(blank=True)
+    significant = models.BooleanField(default=True)
+    source_type = models.CharField(max_length=60, blank=True, help_text="e.g. 'assessment'.")
+    source_id = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["family", "-occurred_at"], name="chronology_family_time")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def audit_subject(self) -> dict[str, int | None]:
+        return {"person_id": None, "family_id": self.family_id}

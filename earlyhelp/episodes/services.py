@@ -16,7 +16,7 @@ from earlyhelp.people import services as people_services
 from earlyhelp.people.codes import InvolvementReason
 from earlyhelp.people.models import Family
 
-from .models import Episode, EpisodeStatus
+from .models import ChronologyEntry, Episode, EpisodeStatus
 
 
 def _reason(obj: Any, reason: str) -> None:
@@ -114,3 +114,36 @@ def allocate(
             note=f"Lead practitioner for {episode.family}",
         )
     return episode
+
+
+@transaction.atomic
+def add_chronology_entry(
+    *,
+    family: Family,
+    kind: str,
+    summary: str,
+    occurred_at: datetime | None = None,
+    episode: Episode | None = None,
+    detail: str = "",
+    significant: bool = True,
+    source: Any = None,
+    actor: User | None = None,
+) -> ChronologyEntry:
+    """Add an event to the family's chronology. `source` is the record it came from (its model
+    name and id are kept, so the chronology can link to it)."""
+    entry = ChronologyEntry(
+        family=family,
+        episode=episode,
+        kind=kind,
+        summary=summary[:500],
+        detail=detail,
+        significant=significant,
+        occurred_at=occurred_at or timezone.now(),
+        source_type=source._meta.model_name if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+        recorded_by=actor,
+    )
+    entry.full_clean()
+    _reason(entry, f"Chronology: {entry.get_kind_display()}")
+    entry.save()
+    return entry

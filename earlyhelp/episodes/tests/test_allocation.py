@@ -174,7 +174,7 @@ def test_the_allocation_queue_needs_the_same_queries_however_long_it_is(
         waiting_family(f"Family {n}")
     sign_in(client, manager)
     client.get(reverse("episodes:allocation_queue"))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         assert client.get(reverse("episodes:allocation_queue")).status_code == 200
 
 
