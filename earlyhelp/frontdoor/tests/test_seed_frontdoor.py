@@ -76,23 +76,23 @@ def test_demo_queue():
 def small_large(monkeypatch):
     monkeypatch.setattr(people_seed, "LARGE_FAMILIES", 400)
     monkeypatch.setattr(people_seed, "_CHUNK", 200)
-    monkeypatch.setattr(seed, "LARGE_PER_YEAR", 500)
+    monkeypatch.setattr(seed, "LARGE_PER_YEAR", 500)  # more than the 400 households: 400
     monkeypatch.setattr(seed, "LARGE_OPEN", 40)
     monkeypatch.setattr(seed, "_CHUNK", 700)  # several rounds of writing
     return _seed("large")
 
 
 def test_large_scale_contacts(small_large):
-    assert "3000 contacts over 6 years (40 still open)" in small_large
+    assert "2400 contacts over 6 years (40 still open)" in small_large
     contacts = Contact.objects.all()
-    assert contacts.count() == 3000
+    assert contacts.count() == 2400
     assert contacts.filter(status__in=OPEN_STATUSES).count() == 40
-    assert contacts.filter(status=ContactStatus.DECIDED).count() == 2960
-    assert ContactDecision.objects.count() == 2960
-    assert Contact.history.count() == 3000
+    assert contacts.filter(status=ContactStatus.DECIDED).count() == 2360
+    assert ContactDecision.objects.count() == 2360
+    assert Contact.history.count() == 2400
     assert ContactSubject.history.count() == ContactSubject.objects.count()
     references = list(contacts.values_list("reference", flat=True))
-    assert len(set(references)) == 3000
+    assert len(set(references)) == 2400
     sources = Counter(contacts.values_list("source", flat=True))
     assert [code for code, _ in sources.most_common(2)] == ["6", "2A"] or {
         code for code, _ in sources.most_common(3)
