@@ -356,6 +356,7 @@ def test_the_contact_page_links_attachments_and_shows_disagreements(
         contact=contact, original_name="letter.pdf", content_type="application/pdf", size=8
     )
     attachment.file.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    assert contact.referrer is not None
     Disagreement.objects.create(
         contact=contact, raised_by=contact.referrer, reason="The family needs more than a leaflet"
     )
