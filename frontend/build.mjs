@@ -3,6 +3,7 @@
 // - frontend/scss/application.scss → application.css (compressed, Arial, no GDS Transport)
 // - GOV.UK Frontend's and MoJ Frontend's ES module bundles and HTMX, copied as they are
 // - frontend/js/application.mjs, which starts them and runs the idle-session warning
+// - frontend/js/autosave.js, loaded by the assessment pages (save as you type, print button)
 // - MoJ Frontend's icons, our favicon and web app manifest (no crown: councils may not use it)
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
@@ -85,6 +86,7 @@ async function main () {
     await copyFile(join(modules, from), join(out, to))
   }
   await copyFile(join(root, 'frontend', 'js', 'application.mjs'), join(out, 'application.mjs'))
+  await copyFile(join(root, 'frontend', 'js', 'autosave.js'), join(out, 'autosave.js'))
   for (const name of await readdir(join(root, 'frontend', 'images'))) {
     await copyFile(join(root, 'frontend', 'images', name), join(out, 'images', name))
   }
