@@ -475,7 +475,43 @@ PAGES: dict[str, Page] = {
     # --- Episodes: caseloads, family record, chronology, notes, step up/down, closure ---------
     # --- Assessments (earlyhelp/assessments) ---------------------------------------------------
     # --- Plans (earlyhelp/plans) ----------------------------------------------------------------
+    "plans:family": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "The family plan: needs, outcomes, actions; add them and agree a version (audited).",
+        ("family",),
+    ),
+    "plans:action": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "One plan action: change who, by when, status and progress; a stale save shows both.",
+        ("plan_action",),
+    ),
+    "plans:versions": Page(
+        READ_FAMILY, None, "The plan's agreed versions as they were agreed (audited).", ("plan",)
+    ),
+    "plans:family_copy": Page(
+        READ_FAMILY, None, "The plan in plain words for the family, to print (audited).", ("plan",)
+    ),
     # --- Meetings (earlyhelp/meetings) ----------------------------------------------------------
+    "meetings:family": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "The family's meetings and next review date; arrange a meeting (audited).",
+        ("family",),
+    ),
+    "meetings:meeting": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "One meeting: attendance, minutes, decisions, action updates, review scores (audited).",
+        ("meeting",),
+    ),
+    "meetings:distance_travelled": Page(
+        READ_FAMILY,
+        None,
+        "Each assessment area's scores over time, from the assessment and reviews (audited).",
+        ("family",),
+    ),
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),

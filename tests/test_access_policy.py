@@ -325,6 +325,7 @@ def build_world() -> World:
         "decided_contact_reference": "FD-POLICY-1",  # the first of _front_door_records
         **_own_request_records(users),
         **_screening_records(users),
+        **_plan_and_meeting_records(users, family),
         "reset_uid": "MQ",
         "reset_token": "set-password",
     }
@@ -417,6 +418,47 @@ def _screening_records(users: dict[str, User | None]) -> dict[str, int]:
     waiting_family = people_services.create_family(actor=None, name="Waiting family")
     records["episode"] = open_episode(actor=None, family=waiting_family).pk
     return records
+
+
+def _plan_and_meeting_records(users: dict[str, User | None], family: Any) -> dict[str, int]:
+    """The policy family's open episode (allocated to its team), with a plan holding one action
+    and a meeting."""
+    from earlyhelp.episodes.models import Episode, EpisodeStatus
+    from earlyhelp.meetings import services as meeting_services
+    from earlyhelp.meetings.codes import MeetingKind
+    from earlyhelp.plans import services as plan_services
+    from earlyhelp.plans.codes import ActionOwnerKind
+
+    lead, manager = users["lead_practitioner"], users["team_manager"]
+    assert lead is not None and manager is not None
+    episode = open_episode(actor=None, family=family)
+    if episode.status != EpisodeStatus.OPEN:
+        team = Membership.objects.filter(user=manager).values_list("team", flat=True).first()
+        Episode.objects.filter(pk=episode.pk).update(
+            status=EpisodeStatus.OPEN, allocated_team_id=team, allocated_at=timezone.now()
+        )
+        episode.refresh_from_db()
+    plan = plan_services.start_plan(actor=lead, episode=episode)
+    need = plan_services.add_need(
+        actor=lead, plan=plan, expected_version=plan.version, need="Policy", outcome="Policy"
+    )
+    action = plan_services.add_action(
+        actor=lead,
+        need=need,
+        expected_version=plan.version,
+        description="Policy check",
+        owner_kind=ActionOwnerKind.AGENCY,
+        owner_organisation="Policy agency",
+        due_on=timezone.localdate(),
+    )
+    meeting = meeting_services.schedule_meeting(
+        actor=lead,
+        episode=episode,
+        kind=MeetingKind.TEAM_AROUND_THE_FAMILY,
+        starts_at=timezone.now(),
+        practitioners=[lead],
+    )
+    return {"plan": plan.pk, "plan_action": action.pk, "meeting": meeting.pk}
 
 
 def _own_request_records(users: dict[str, User | None]) -> dict[str, Any]:

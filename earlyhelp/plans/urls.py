@@ -1,5 +1,14 @@
-from django.urls import URLPattern
+"""Family plan pages."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("families/<int:family_pk>/plan/", views.family_plan, name="family"),
+    path("plans/actions/<int:pk>/", views.change_action, name="action"),
+    path("plans/<int:pk>/versions/", views.versions, name="versions"),
+    path("plans/<int:pk>/family-copy/", views.family_copy, name="family_copy"),
+]
