@@ -474,6 +474,54 @@ PAGES: dict[str, Page] = {
     ),
     # --- Episodes: caseloads, family record, chronology, notes, step up/down, closure ---------
     # --- Assessments (earlyhelp/assessments) ---------------------------------------------------
+    "assessments:family": Page(
+        READ_FAMILY,
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        "The family's early help assessments (audited); the lead practitioner or allocated team "
+        "starts one on the open episode.",
+        ("family",),
+    ),
+    "assessments:assessment": Page(
+        READ_FAMILY,
+        None,
+        "An assessment's overview: sections and their state, due date and working days left, "
+        "scores, agreement (audited).",
+        ("assessment",),
+    ),
+    "assessments:section": Page(
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        "One section of the assessment to edit; a save from an older version shows both "
+        "versions to choose from (audited).",
+        ("assessment", "assessment_section"),
+    ),
+    "assessments:autosave": Page(
+        None,
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        "Save a section as you type (JSON, POST only): 409 with both versions on a conflict.",
+        ("assessment", "assessment_section"),
+    ),
+    "assessments:submit": Page(
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        "Check and submit the assessment; writes the area scores (audited).",
+        ("assessment",),
+    ),
+    "assessments:sign_off": Page(
+        MANAGERS,
+        MANAGERS,
+        "A manager of the allocated team signs off a submitted assessment or returns it.",
+        ("assessment",),
+    ),
+    "assessments:agreement": Page(
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER),
+        "Record the family's agreement to the assessment: who, how and when.",
+        ("assessment",),
+    ),
+    "assessments:print": Page(
+        READ_FAMILY, None, "The whole assessment to print or save as PDF (audited).", ("assessment",)
+    ),
     # --- Plans (earlyhelp/plans) ----------------------------------------------------------------
     "plans:family": Page(
         READ_FAMILY,

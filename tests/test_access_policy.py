@@ -325,6 +325,7 @@ def build_world() -> World:
         "decided_contact_reference": "FD-POLICY-1",  # the first of _front_door_records
         **_own_request_records(users),
         **_screening_records(users),
+        **_assessment_records(users, family),
         **_plan_and_meeting_records(users, family),
         "reset_uid": "MQ",
         "reset_token": "set-password",
@@ -459,6 +460,27 @@ def _plan_and_meeting_records(users: dict[str, User | None], family: Any) -> dic
         practitioners=[lead],
     )
     return {"plan": plan.pk, "plan_action": action.pk, "meeting": meeting.pk}
+
+
+def _assessment_records(users: dict[str, User | None], family: Any) -> dict[str, Any]:
+    """The policy family's open episode (led by the lead practitioner for the allocated team)
+    with an early help assessment in progress."""
+    from earlyhelp.assessments.services import start_assessment
+    from earlyhelp.episodes.models import Episode, EpisodeStatus
+
+    lead, manager = users["lead_practitioner"], users["team_manager"]
+    assert lead is not None and manager is not None
+    episode = open_episode(actor=None, family=family)
+    team = Membership.objects.filter(user=manager).values_list("team", flat=True).first()
+    Episode.objects.filter(pk=episode.pk).update(
+        status=EpisodeStatus.OPEN,
+        allocated_team_id=team,
+        lead_practitioner=lead,
+        allocated_at=timezone.now(),
+    )
+    episode.refresh_from_db()
+    assessment = start_assessment(actor=lead, episode=episode)
+    return {"assessment": assessment.pk, "assessment_section": "about"}
 
 
 def _own_request_records(users: dict[str, User | None]) -> dict[str, Any]:
