@@ -104,7 +104,7 @@ def _add_action(page: Page, what: str, agency: str, due: date) -> None:
 def test_taf_meeting_plan_with_three_actions_family_copy_and_a_review(e2e: E2E) -> None:
     case = _allocated_family(e2e)
     family, parent = case["family"], str(case["parent"])
-    areas = [str(label) for label in case["areas"]]  # type: ignore[union-attr]
+    areas = [str(label) for label in case["areas"]]
     page = e2e.new_page("practitioner")
 
     # A team around the family meeting.
