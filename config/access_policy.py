@@ -99,6 +99,9 @@ CHANGE_RESTRICTED = who(Rel.LEAD, Rel.TAF_PARTNER)
 READ_FAMILY = who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.TAF_PARTNER, Rel.AUDITOR)
 CHANGE_FAMILY = who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.TAF_PARTNER)
 MANAGERS = who(Rel.MANAGER)
+#: The council people doing the work on a family's episode: its lead practitioner and the
+#: allocated team (managers among them). Not partners, not the auditor.
+EPISODE_WORKERS = who(Rel.LEAD, Rel.TEAM, Rel.MANAGER)
 ADMINS = who(Rel.ORG_ADMIN, Rel.SYSTEM_ADMIN)
 
 
@@ -473,6 +476,92 @@ PAGES: dict[str, Page] = {
         ("disagreement",),
     ),
     # --- Episodes: caseloads, family record, chronology, notes, step up/down, closure ---------
+    "episodes:my_caseload": Page(
+        STAFF,
+        None,
+        "Your own caseload: families you lead or are on the team around, and follow-up tasks.",
+    ),
+    "episodes:team_caseload": Page(
+        who(Rel.ALLOCATOR),
+        None,
+        "A council team manager's team caseload: filters, server-side sort, pages.",
+    ),
+    "episodes:family_episode": Page(
+        READ_FAMILY,
+        None,
+        "The family's episode: lead practitioner and history, team around the family, "
+        "children and levels, step up and down, closure (recorded in the access log).",
+        ("family",),
+    ),
+    "episodes:change_lead": Page(
+        EPISODE_WORKERS,
+        EPISODE_WORKERS,
+        "Hand the family to a new lead practitioner: the old lead's access ends, the new one's "
+        "starts.",
+        ("family",),
+    ),
+    "episodes:add_team_member": Page(
+        EPISODE_WORKERS,
+        EPISODE_WORKERS,
+        "Add a practitioner to the team around the family (they may see the family while "
+        "consent allows).",
+        ("family",),
+    ),
+    "episodes:remove_team_member": Page(
+        None,
+        EPISODE_WORKERS,
+        "A practitioner leaves the team around the family and loses that access.",
+        ("family", "taf_member"),
+    ),
+    "episodes:child_level": Page(
+        EPISODE_WORKERS,
+        EPISODE_WORKERS,
+        "Set or change a child's level of need, with the date and why.",
+        ("family", "child"),
+    ),
+    "episodes:step_up": Page(
+        EPISODE_WORKERS,
+        EPISODE_WORKERS,
+        "Step the family up to children's social care; the social worker becomes lead.",
+        ("family",),
+    ),
+    "episodes:step_down": Page(
+        EPISODE_WORKERS,
+        EPISODE_WORKERS,
+        "Step the family down to early help, to a receiving lead practitioner.",
+        ("family",),
+    ),
+    "episodes:close": Page(
+        EPISODE_WORKERS,
+        EPISODE_WORKERS,
+        "Close the episode with a reason; a sustainment check follows months later.",
+        ("family",),
+    ),
+    "episodes:chronology": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "The family's chronology (MoJ timeline) from every app; add a manual entry.",
+        ("family",),
+    ),
+    "episodes:notes": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "Case notes (visit, call, message, observation); a significant one joins the chronology.",
+        ("family",),
+    ),
+    "episodes:engagement": Page(
+        READ_FAMILY,
+        CHANGE_FAMILY,
+        "The log of attempts to engage the family.",
+        ("family",),
+    ),
+    "episodes:supervision": Page(
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.AUDITOR),
+        MANAGERS,
+        "Supervision and management oversight notes: the council people doing the work read "
+        "them (not partners); the team's managers write them.",
+        ("family",),
+    ),
     # --- Assessments (earlyhelp/assessments) ---------------------------------------------------
     "assessments:family": Page(
         READ_FAMILY,

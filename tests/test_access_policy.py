@@ -326,6 +326,7 @@ def build_world() -> World:
         **_own_request_records(users),
         **_screening_records(users),
         **_assessment_records(users, family),
+        **_episode_records(family, allocated, users, health),
         **_plan_and_meeting_records(users, family),
         "reset_uid": "MQ",
         "reset_token": "set-password",
@@ -460,6 +461,25 @@ def _plan_and_meeting_records(users: dict[str, User | None], family: Any) -> dic
         practitioners=[lead],
     )
     return {"plan": plan.pk, "plan_action": action.pk, "meeting": meeting.pk}
+
+
+def _episode_records(family: Any, team: Any, users: dict[str, User | None], health: Any) -> dict:
+    """The family's open episode, led by the lead practitioner for the allocated team, with a
+    health practitioner (not one of the actors) on the team around the family."""
+    from earlyhelp.episodes.models import Episode, EpisodeStatus
+    from earlyhelp.episodes.services import join_team_around_family
+
+    episode = open_episode(actor=None, family=family)
+    Episode.objects.filter(pk=episode.pk).update(
+        status=EpisodeStatus.OPEN,
+        allocated_team=team,
+        lead_practitioner=users["lead_practitioner"],
+        allocated_at=timezone.now(),
+    )
+    episode.refresh_from_db()
+    nurse = user_with_role(Role.PRACTITIONER, organisation=health)
+    member = join_team_around_family(actor=None, episode=episode, user=nurse, role="School nurse")
+    return {"taf_member": member.pk}
 
 
 def _assessment_records(users: dict[str, User | None], family: Any) -> dict[str, Any]:

@@ -89,6 +89,11 @@ class CouncilConfiguration(models.Model):
     )
     assessment_working_days = models.PositiveSmallIntegerField(default=10)
     review_interval_weeks = models.PositiveSmallIntegerField(default=6)
+    sustainment_check_months = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Months after an episode closes when its former lead practitioner checks the "
+        "family is still doing well (a follow-up task).",
+    )
     working_day_starts = models.TimeField(default=time(9, 0))
     working_day_ends = models.TimeField(default=time(17, 0))
     history = HistoricalRecords()

@@ -57,3 +57,50 @@ class EpisodeAccess(AccessPolicy[Episode]):
 
 
 episodes = EpisodeAccess()
+
+
+def _current_team_ids(user: Any, *, role: str | None = None) -> list[int]:
+    memberships = Membership.objects.filter(Membership.current_q(), user=user).exclude(team=None)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return list(memberships.values_list("team_id", flat=True))
+
+
+def works_on(user: Any, episode: Episode) -> bool:
+    """The council people doing the work: the lead practitioner and current members of the
+    allocated team (its managers among them). They manage the episode: its lead, team around
+    the family, levels, step up and down, closure."""
+    if not _authenticated(user) or user.is_auditor:
+        return False
+    if episode.lead_practitioner_id == user.pk:
+        return True
+    return episode.allocated_team_id is not None and episode.allocated_team_id in (
+        _current_team_ids(user)
+    )
+
+
+def manages(user: Any, episode: Episode | None) -> bool:
+    """A current team manager of the episode's allocated team: writes supervision notes."""
+    return (
+        _authenticated(user)
+        and episode is not None
+        and episode.allocated_team_id is not None
+        and episode.allocated_team_id in _current_team_ids(user, role=Role.TEAM_MANAGER)
+    )
+
+
+def managed_team_ids(user: Any) -> list[int]:
+    """Teams `user` manages now (the team caseload)."""
+    if not _authenticated(user):
+        return []
+    return _current_team_ids(user, role=Role.TEAM_MANAGER)
+
+
+def reads_supervision(user: Any, episode: Episode | None) -> bool:
+    """Supervision notes are for the council people doing the work and the auditor, not for
+    partners on the team around the family."""
+    if not _authenticated(user):
+        return False
+    if user.is_auditor:
+        return True
+    return episode is not None and works_on(user, episode)

@@ -4,19 +4,38 @@ to a team and a lead practitioner.
 Allocation is the moment the people who will do the work get a reason to see the family: the
 team's and the lead practitioner's involvements start in the same transaction."""
 
-from datetime import datetime
+import calendar
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from earlyhelp.accounts.models import Membership, Team, User
+from earlyhelp.accounts.models import Membership, Organisation, Team, User
+from earlyhelp.consent import services as consent_services
+from earlyhelp.core.models import ClosureReason, CouncilConfiguration, LevelOfNeed
 from earlyhelp.people import services as people_services
-from earlyhelp.people.codes import InvolvementReason
-from earlyhelp.people.models import Family
+from earlyhelp.people.codes import FamilyRole, InvolvementReason
+from earlyhelp.people.models import Family, Involvement, Person
 
-from .models import ChronologyEntry, Episode, EpisodeStatus
+from .models import (
+    CaseNote,
+    ChronologyEntry,
+    ChronologyKind,
+    EngagementAttempt,
+    Episode,
+    EpisodeChild,
+    EpisodeStatus,
+    FollowUpKind,
+    FollowUpTask,
+    LeadPractitionerSpell,
+    LevelChange,
+    StepDown,
+    StepUp,
+    SupervisionNote,
+    TeamAroundFamilyMember,
+)
 
 
 def _reason(obj: Any, reason: str) -> None:
@@ -51,6 +70,7 @@ def open_episode(
     episode.full_clean()
     _reason(episode, "Opened by the front door's decision")
     episode.save()
+    add_children_in_scope(episode)
     return episode
 
 
@@ -113,6 +133,8 @@ def allocate(
             user=lead_practitioner,
             note=f"Lead practitioner for {episode.family}",
         )
+        record_first_lead(episode, actor)
+    add_children_in_scope(episode)
     return episode
 
 
@@ -147,3 +169,561 @@ def add_chronology_entry(
     _reason(entry, f"Chronology: {entry.get_kind_display()}")
     entry.save()
     return entry
+
+
+# --- Children in scope and their levels of need -------------------------------------------------
+
+
+def add_children_in_scope(episode: Episode) -> None:
+    """Every child currently in the family is in the episode's scope until said otherwise."""
+    have = set(episode.children.values_list("person_id", flat=True))
+    for member in episode.family.members.filter(role=FamilyRole.CHILD, left_on__isnull=True):
+        if member.person_id not in have:
+            child = EpisodeChild(episode=episode, person_id=member.person_id)
+            _reason(child, "Child in the family when the episode opened")
+            child.save()
+
+
+@transaction.atomic
+def set_level(
+    *,
+    actor: User | None,
+    episode: Episode,
+    person: Person,
+    level: LevelOfNeed,
+    changed_on: date,
+    reason: str,
+) -> LevelChange:
+    """Set or change one child's level of need. The lead practitioner stays the same: changing
+    them is a separate, deliberate act (`change_lead`)."""
+    child, _ = EpisodeChild.objects.get_or_create(episode=episode, person=person)
+    if child.level_id == level.pk:
+        raise ValidationError({"level": f"{person} is already at {level}."})
+    change = LevelChange(
+        child=child,
+        from_level=child.level,
+        to_level=level,
+        changed_on=changed_on,
+        reason=reason,
+        changed_by=actor,
+    )
+    change.full_clean()
+    change.save()
+    first = child.level_id is None
+    child.level = level
+    _reason(child, reason)
+    child.save()
+    add_chronology_entry(
+        family=episode.family,
+        episode=episode,
+        kind=ChronologyKind.LEVEL_CHANGE,
+        summary=(
+            f"{person.full_name}: level of need set to {level}"
+            if first
+            else f"{person.full_name}: level of need changed to {level}"
+        ),
+        detail=reason,
+        occurred_at=_at(changed_on),
+        source=change,
+        actor=actor,
+    )
+    return change
+
+
+def _at(day: date) -> datetime:
+    """Midday on `day` (local time): an event known only by its date."""
+    now = timezone.localtime()
+    if day == now.date():
+        return now
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+# --- Lead practitioner ------------------------------------------------------------------------
+
+
+def _current_spell(episode: Episode) -> LeadPractitionerSpell | None:
+    return episode.lead_spells.filter(ended_at__isnull=True).order_by("-started_at").first()
+
+
+def _end_lead_access(actor: User | None, episode: Episode, why: str) -> None:
+    if episode.lead_practitioner_id is None:
+        return
+    still_leading = (
+        Episode.objects.filter(family=episode.family, lead_practitioner=episode.lead_practitioner)
+        .exclude(pk=episode.pk)
+        .exclude(status=EpisodeStatus.CLOSED)
+        .exists()
+    )
+    if still_leading:
+        return
+    for involvement in Involvement.objects.filter(
+        family=episode.family,
+        user_id=episode.lead_practitioner_id,
+        reason=InvolvementReason.LEAD_PRACTITIONER,
+        ended_at__isnull=True,
+    ):
+        people_services.end_involvement(actor=actor, involvement=involvement, reason=why)
+
+
+def record_first_lead(episode: Episode, actor: User | None) -> None:
+    """The lead history starts with whoever allocation chose."""
+    if episode.lead_practitioner_id is None or _current_spell(episode) is not None:
+        return
+    LeadPractitionerSpell.objects.create(
+        episode=episode,
+        user_id=episode.lead_practitioner_id,
+        started_at=episode.allocated_at or timezone.now(),
+        reason=episode.allocation_note or "Allocated",
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def change_lead(
+    *,
+    actor: User | None,
+    episode: Episode,
+    new_lead: User | None,
+    external_name: str = "",
+    reason: str,
+    family_had_say: bool = False,
+    family_view: str = "",
+    kind: str = ChronologyKind.MANUAL,
+) -> LeadPractitionerSpell:
+    """Hand the family to a new lead practitioner. The old lead's personal reason to see the
+    family ends and the new lead's starts, in one transaction."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.status == EpisodeStatus.CLOSED:
+        raise ValidationError("A closed episode has no lead practitioner to change.")
+    if new_lead is None and not external_name.strip():
+        raise ValidationError({"new_lead": "Choose the new lead practitioner"})
+    if new_lead is not None and new_lead.pk == episode.lead_practitioner_id:
+        raise ValidationError({"new_lead": f"{new_lead} is already the lead practitioner"})
+    now = timezone.now()
+    record_first_lead(episode, actor)
+    current = _current_spell(episode)
+    if current is None and episode.external_lead_name:
+        current = LeadPractitionerSpell.objects.create(
+            episode=episode, name=episode.external_lead_name, started_at=episode.opened_at
+        )
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    _end_lead_access(actor, episode, f"No longer lead practitioner: {reason}")
+    episode.lead_practitioner = new_lead
+    episode.external_lead_name = "" if new_lead is not None else external_name.strip()
+    _reason(episode, f"Lead practitioner changed: {reason}")
+    episode.save()
+    spell = LeadPractitionerSpell(
+        episode=episode,
+        user=new_lead,
+        name="" if new_lead is not None else external_name.strip(),
+        started_at=now,
+        family_had_say=family_had_say,
+        family_view=family_view,
+        reason=reason,
+        recorded_by=actor,
+    )
+    spell.full_clean()
+    spell.save()
+    if new_lead is not None:
+        people_services.start_involvement(
+            actor=actor,
+            reason=InvolvementReason.LEAD_PRACTITIONER,
+            family=episode.family,
+            user=new_lead,
+            note=f"Lead practitioner for {episode.family}",
+        )
+    if kind == ChronologyKind.MANUAL:
+        add_chronology_entry(
+            family=episode.family,
+            episode=episode,
+            kind=ChronologyKind.ALLOCATION,
+            summary=f"Lead practitioner changed to {spell.display_name}",
+            detail=reason,
+            source=spell,
+            actor=actor,
+        )
+    return spell
+
+
+# --- Team around the family -------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_team_around_family(
+    *,
+    actor: User | None,
+    episode: Episode,
+    user: User,
+    role: str,
+    organisation: Organisation | None = None,
+    joined_on: date | None = None,
+) -> TeamAroundFamilyMember:
+    """Add a practitioner to the team around the family: they may see the family from now on
+    (while the family's consent to share with their agency allows; see consent.services)."""
+    if not episode.is_live:
+        raise ValidationError("Only an open episode has a team around the family.")
+    if TeamAroundFamilyMember.objects.filter(
+        episode=episode, user=user, left_on__isnull=True
+    ).exists():
+        raise ValidationError({"user": f"{user} is already on the team around the family"})
+    if organisation is None:
+        membership = user.active_memberships().first()
+        organisation = membership.organisation if membership is not None else None
+    involvement = people_services.start_involvement(
+        actor=actor,
+        reason=InvolvementReason.TEAM_AROUND_FAMILY,
+        family=episode.family,
+        user=user,
+        note=f"Team around the family: {role}",
+    )
+    member = TeamAroundFamilyMember(
+        episode=episode,
+        user=user,
+        organisation=organisation,
+        role=role,
+        joined_on=joined_on or timezone.localdate(),
+        involvement=involvement,
+        added_by=actor,
+    )
+    member.full_clean()
+    _reason(member, f"Joined the team around the family as {role}")
+    member.save()
+    # Consent may already rule this agency out: the new involvement follows the family's choice.
+    consent_services.apply_consent_to_access(actor=actor, family=episode.family)
+    return member
+
+
+@transaction.atomic
+def leave_team_around_family(
+    *, actor: User | None, member: TeamAroundFamilyMember, left_on: date | None = None
+) -> TeamAroundFamilyMember:
+    """The practitioner leaves the team around the family and loses that reason to see it."""
+    if member.left_on is not None:
+        return member
+    member.left_on = left_on or timezone.localdate()
+    _reason(member, "Left the team around the family")
+    member.save()
+    others = TeamAroundFamilyMember.objects.filter(
+        episode__family_id=member.episode.family_id, user_id=member.user_id, left_on__isnull=True
+    ).exclude(pk=member.pk)
+    if not others.exists():
+        for involvement in Involvement.objects.filter(
+            family_id=member.episode.family_id,
+            user_id=member.user_id,
+            reason=InvolvementReason.TEAM_AROUND_FAMILY,
+            ended_at__isnull=True,
+        ):
+            people_services.end_involvement(
+                actor=actor, involvement=involvement, reason="Left the team around the family"
+            )
+    return member
+
+
+# --- Step up, step down, closure --------------------------------------------------------------
+
+
+@transaction.atomic
+def step_up(
+    *,
+    actor: User | None,
+    episode: Episode,
+    decided_on: date,
+    decided_by: str,
+    reason: str,
+    handover_notes: str = "",
+    social_worker: User | None = None,
+    social_worker_name: str = "",
+) -> StepUp:
+    """Step the family up to children's social care. The social worker (a user here, or named)
+    becomes the lead practitioner; the early help lead's personal access ends."""
+    if episode.status != EpisodeStatus.OPEN:
+        raise ValidationError("Only an open early help episode can be stepped up.")
+    if social_worker is None and not social_worker_name.strip():
+        raise ValidationError({"social_worker": "Choose or name the social worker"})
+    record = StepUp(
+        episode=episode,
+        decided_on=decided_on,
+        decided_by=decided_by,
+        reason=reason,
+        handover_notes=handover_notes,
+        social_worker=social_worker,
+        social_worker_name="" if social_worker else social_worker_name.strip(),
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    change_lead(
+        actor=actor,
+        episode=episode,
+        new_lead=social_worker,
+        external_name=social_worker_name,
+        reason=f"Stepped up to children's social care: {reason}",
+        kind=ChronologyKind.STEP_UP,
+    )
+    episode.refresh_from_db()
+    episode.status = EpisodeStatus.STEPPED_UP
+    _reason(episode, "Stepped up to children's social care")
+    episode.save()
+    add_chronology_entry(
+        family=episode.family,
+        episode=episode,
+        kind=ChronologyKind.STEP_UP,
+        summary=f"Stepped up to children's social care; lead practitioner {episode.lead_name}",
+        detail=reason + (f"\n\nHandover: {handover_notes}" if handover_notes else ""),
+        occurred_at=_at(decided_on),
+        source=record,
+        actor=actor,
+    )
+    return record
+
+
+@transaction.atomic
+def step_down(
+    *,
+    actor: User | None,
+    episode: Episode,
+    decided_on: date,
+    handover_meeting_on: date,
+    receiving_lead: User,
+    family_consent: bool,
+    reason: str,
+) -> StepDown:
+    """Children's social care hands the family back to early help, to a receiving lead."""
+    if episode.status != EpisodeStatus.STEPPED_UP:
+        raise ValidationError("Only a stepped-up episode can be stepped down.")
+    record = StepDown(
+        episode=episode,
+        decided_on=decided_on,
+        handover_meeting_on=handover_meeting_on,
+        receiving_lead=receiving_lead,
+        family_consent=family_consent,
+        reason=reason,
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    if receiving_lead.pk != episode.lead_practitioner_id:
+        change_lead(
+            actor=actor,
+            episode=episode,
+            new_lead=receiving_lead,
+            reason=f"Stepped down to early help: {reason}",
+            family_had_say=family_consent,
+            kind=ChronologyKind.STEP_DOWN,
+        )
+    episode.refresh_from_db()
+    episode.status = EpisodeStatus.OPEN
+    _reason(episode, "Stepped down to early help")
+    episode.save()
+    add_chronology_entry(
+        family=episode.family,
+        episode=episode,
+        kind=ChronologyKind.STEP_DOWN,
+        summary=f"Stepped down to early help; lead practitioner {episode.lead_name}",
+        detail=reason,
+        occurred_at=_at(decided_on),
+        source=record,
+        actor=actor,
+    )
+    return record
+
+
+@transaction.atomic
+def close_episode(
+    *,
+    actor: User | None,
+    episode: Episode,
+    reason: ClosureReason,
+    note: str = "",
+    closed_on: date | None = None,
+) -> Episode:
+    """Close the episode. The team around the family stand down (their access ends); the lead
+    practitioner keeps theirs for the sustainment check, which the periodic job creates."""
+    if episode.status == EpisodeStatus.CLOSED:
+        raise ValidationError("This episode is already closed.")
+    when = _at(closed_on) if closed_on else timezone.now()
+    for member in episode.taf_members.filter(left_on__isnull=True):
+        leave_team_around_family(actor=actor, member=member, left_on=when.date())
+    episode.status = EpisodeStatus.CLOSED
+    episode.closed_at = when
+    episode.closure_reason = reason
+    episode.closure_note = note
+    episode.closed_by = actor
+    episode.full_clean()
+    _reason(episode, f"Closed: {reason}")
+    episode.save()
+    add_chronology_entry(
+        family=episode.family,
+        episode=episode,
+        kind=ChronologyKind.CLOSURE,
+        summary=f"Episode closed: {reason.label}",
+        detail=note,
+        occurred_at=when,
+        source=episode,
+        actor=actor,
+    )
+    return episode
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def create_sustainment_tasks(today: date | None = None) -> int:
+    """The periodic job: for each episode closed N months ago (or more) without a sustainment
+    check yet, a follow-up task for its former lead practitioner, due N months after closure.
+    Idempotent."""
+    today = today or timezone.localdate()
+    months = CouncilConfiguration.current().sustainment_check_months
+    created = 0
+    candidates = (
+        Episode.objects.filter(status=EpisodeStatus.CLOSED, closed_at__isnull=False)
+        .exclude(follow_ups__kind=FollowUpKind.SUSTAINMENT)
+        .exclude(closure_reason__code__in=NO_SUSTAINMENT_CHECK)
+        .only("pk", "closed_at", "lead_practitioner_id")
+    )
+    for episode in candidates.iterator():
+        assert episode.closed_at is not None
+        due = add_months(timezone.localtime(episode.closed_at).date(), months)
+        if due > today:
+            continue
+        FollowUpTask.objects.create(
+            episode=episode,
+            kind=FollowUpKind.SUSTAINMENT,
+            due=due,
+            assigned_to_id=episode.lead_practitioner_id,
+        )
+        created += 1
+    return created
+
+
+#: Closures where the family is no longer ours to check on.
+NO_SUSTAINMENT_CHECK = ("stepped-up", "moved-out-of-area")
+
+
+@transaction.atomic
+def complete_follow_up(*, actor: User, task: FollowUpTask) -> FollowUpTask:
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+    return task
+
+
+# --- Notes ------------------------------------------------------------------------------------
+
+
+def current_episode(family: Family) -> Episode | None:
+    """The family's episode that is going on now, or else its latest."""
+    live = (
+        Episode.objects.filter(family=family)
+        .exclude(status=EpisodeStatus.CLOSED)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    return live or Episode.objects.filter(family=family).order_by("-opened_at", "-pk").first()
+
+
+@transaction.atomic
+def record_case_note(
+    *,
+    actor: User,
+    family: Family,
+    kind: str,
+    occurred_on: date,
+    text: str,
+    significant: bool = False,
+) -> CaseNote:
+    """A case note; a significant one also goes on the family's chronology."""
+    note = CaseNote(
+        family=family,
+        episode=current_episode(family),
+        kind=kind,
+        occurred_on=occurred_on,
+        text=text,
+        significant=significant,
+        recorded_by=actor,
+    )
+    note.full_clean()
+    _reason(note, "Case note recorded")
+    note.save()
+    if significant:
+        add_chronology_entry(
+            family=family,
+            episode=note.episode,
+            kind=ChronologyKind.NOTE,
+            summary=f"{note.get_kind_display()}: {text[:200]}",
+            detail=text,
+            occurred_at=_at(occurred_on),
+            source=note,
+            actor=actor,
+        )
+    return note
+
+
+@transaction.atomic
+def record_engagement_attempt(
+    *,
+    actor: User,
+    family: Family,
+    attempted_on: date,
+    method: str,
+    outcome: str,
+    note: str = "",
+) -> EngagementAttempt:
+    attempt = EngagementAttempt(
+        family=family,
+        episode=current_episode(family),
+        attempted_on=attempted_on,
+        method=method,
+        outcome=outcome,
+        note=note,
+        recorded_by=actor,
+    )
+    attempt.full_clean()
+    attempt.save()
+    return attempt
+
+
+@transaction.atomic
+def record_supervision_note(
+    *,
+    actor: User,
+    family: Family,
+    kind: str,
+    occurred_on: date,
+    text: str,
+    actions: str = "",
+) -> SupervisionNote:
+    note = SupervisionNote(
+        family=family,
+        episode=current_episode(family),
+        kind=kind,
+        occurred_on=occurred_on,
+        text=text,
+        actions=actions,
+        recorded_by=actor,
+    )
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def add_manual_entry(
+    *, actor: User, family: Family, occurred_on: date, summary: str, detail: str = ""
+) -> ChronologyEntry:
+    return add_chronology_entry(
+        family=family,
+        episode=current_episode(family),
+        kind=ChronologyKind.MANUAL,
+        summary=summary,
+        detail=detail,
+        occurred_at=_at(occurred_on),
+        actor=actor,
+    )

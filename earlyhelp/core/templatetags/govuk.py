@@ -299,7 +299,11 @@ def service_navigation_tag(context: template.Context) -> SafeString:
         # One query for every membership test; the rules mirror frontdoor.access.is_front_door
         # and episodes.access.allocates (core may not import domain apps).
         memberships = list(user.active_memberships())
-        sections = [("People", "people:find", bool(memberships))]
+        manages_council_team = any(
+            m.role == "team_manager" and m.organisation.kind == "council" for m in memberships
+        )
+        sections = [("My caseload", "episodes:my_caseload", bool(memberships))]
+        sections.append(("People", "people:find", bool(memberships)))
         sections.append(("Requests for support", "frontdoor:requests", bool(memberships)))
         sections.append(
             (
@@ -308,16 +312,8 @@ def service_navigation_tag(context: template.Context) -> SafeString:
                 any(m.team and m.team.is_front_door for m in memberships),
             )
         )
-        sections.append(
-            (
-                "Allocation",
-                "episodes:allocation_queue",
-                any(
-                    m.role == "team_manager" and m.organisation.kind == "council"
-                    for m in memberships
-                ),
-            )
-        )
+        sections.append(("Allocation", "episodes:allocation_queue", manages_council_team))
+        sections.append(("Team caseload", "episodes:team_caseload", manages_council_team))
         sections.append(("Manage", "accounts:manage_organisations", user.is_administrator))
         sections.append(("Audit", "core:audit_people", user.is_auditor))
         sections.append(("Your account", "accounts:account", True))
