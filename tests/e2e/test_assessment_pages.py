@@ -106,7 +106,7 @@ def test_assessment_survives_an_expired_session_and_is_submitted(e2e: E2E) -> No
     expect(page.get_by_text("10 working days left")).to_be_visible()
     e2e.check(page, "started")
     overview = page.url
-    pk = int(re.search(r"/assessments/(\d+)/", overview).group(1))  # type: ignore[union-attr]
+    pk = int(re.search(r"/assessments/(\d+)/", overview).group(1))
 
     page.get_by_role("link", name="Why we are assessing").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Why we are assessing")
@@ -154,7 +154,7 @@ def test_assessment_survives_an_expired_session_and_is_submitted(e2e: E2E) -> No
         _save_and_continue(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("The voice of the child")
-    for child in case["children"]:  # type: ignore[attr-defined]
+    for child in case["children"]:
         page.get_by_label(f"Wishes and feelings ({child})").fill("Wants mum to be less tired.")
         page.get_by_label(f"How and when were they heard? ({child})").fill("At school, Monday.")
     e2e.check(page, "each child")
