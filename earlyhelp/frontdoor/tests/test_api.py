@@ -322,3 +322,46 @@ def test_the_list_pages(team, dsl):
     page = Client().get(f"{URL}?limit=2&offset=2", headers=headers).json()
     assert page["count"] == 3
     assert len(page["requests"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_at_the_same_moment_make_one_contact(monkeypatch):
+    """A real race on PostgreSQL: both copies find no earlier request, then both write; the
+    unique index lets one in and the other answers as a retry. (SQLite lets one writer in at a
+    time, so there the simulated race above covers the same path.)"""
+    from threading import Barrier, Thread
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    front_door_team()
+    dsl = user_with_role(
+        Role.DESIGNATED_SAFEGUARDING_LEAD,
+        organisation=OrganisationFactory(kind=OrganisationKind.SCHOOL),
+    )
+    headers = auth(dsl, "log-race-for-real")
+    barrier = Barrier(2, timeout=10)
+    real_create = requests_api._create
+
+    def create_together(*args: Any) -> Contact:
+        barrier.wait()
+        return real_create(*args)
+
+    monkeypatch.setattr(requests_api, "_create", create_together)
+    answers: list[Any] = []
+
+    def send() -> None:
+        try:
+            answers.append(post(headers, body()))
+        finally:
+            connections.close_all()
+
+    threads = [Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert len({a.json()["reference"] for a in answers}) == 1
+    assert Contact.objects.filter(referrer=dsl).count() == 1
