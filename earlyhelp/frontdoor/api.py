@@ -171,7 +171,7 @@ class RequestsOut(Schema):
 
 class KeyConflictOut(Schema):
     detail: str
-    code: Literal["conflict"] = "conflict"
+    code: Literal["conflict"]
     reference: str = Field(description="The request this key was first used for.")
 
 
@@ -297,6 +297,7 @@ def _replay(
             KeyConflictOut(
                 detail=f"This idempotency key was already used for request {earlier.reference}, "
                 "with different answers. Nothing was changed. Use a new key for a new request.",
+                code="conflict",
                 reference=earlier.reference,
             ),
         )
