@@ -19,7 +19,7 @@ half's few hundred contacts still open. Families are drawn so some come back aga
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -667,12 +667,18 @@ def _pool_for(large: _Large, source: str) -> list[_Referrer]:
     return []
 
 
-def _receipt(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    """A receipt time between `start` and `end`: mostly weekday office hours, some evenings,
-    nights and weekends (the police's above all)."""
+def _receipts(rng: random.Random, start: datetime, end: datetime, count: int) -> list[datetime]:
+    """`count` receipt times between `start` and `end`, in order, in the council's local time:
+    mostly weekday office hours, some evenings, nights and weekends (the police's above all)."""
     zone = timezone.get_current_timezone()
     first = timezone.localtime(start).date()
     days = (timezone.localtime(end).date() - first).days + 1
+    return sorted(_receipt(rng, start, end, zone, first, days) for _ in range(count))
+
+
+def _receipt(
+    rng: random.Random, start: datetime, end: datetime, zone: Any, first: date, days: int
+) -> datetime:
     while True:
         day = first + timedelta(days=int(days * rng.random()))
         if day.weekday() >= 5 and rng.random() > 0.2:
@@ -1026,8 +1032,8 @@ def _seed_large(context: SeedContext) -> None:
     open_start = now - timedelta(hours=36)
     history_start = now - timedelta(days=365 * YEARS)
     # Receipt times for the decided history, in order, so references follow the calendar.
-    times = sorted(_receipt(rng, history_start, open_start) for _ in range(total - LARGE_OPEN))
-    times += sorted(_receipt(rng, open_start, now) for _ in range(LARGE_OPEN))
+    times = _receipts(rng, history_start, open_start, total - LARGE_OPEN)
+    times += _receipts(rng, open_start, now, LARGE_OPEN)
     numbers: dict[int, int] = {}
     opened: list[tuple[int, int, datetime]] = []
     open_people: list[tuple[int, list[tuple[int, bool]]]] = []
@@ -1037,7 +1043,7 @@ def _seed_large(context: SeedContext) -> None:
             drawn = []
             for index in range(start, min(start + _CHUNK, total)):
                 received_at = times[index]
-                year = timezone.localtime(received_at).year
+                year = received_at.year  # in local time, as drawn
                 numbers[year] = numbers.get(year, 0) + 1
                 is_open = index >= total - LARGE_OPEN
                 rag = next(rags)
