@@ -609,7 +609,10 @@ PAGES: dict[str, Page] = {
         ("assessment",),
     ),
     "assessments:print": Page(
-        READ_FAMILY, None, "The whole assessment to print or save as PDF (audited).", ("assessment",)
+        READ_FAMILY,
+        None,
+        "The whole assessment to print or save as PDF (audited).",
+        ("assessment",),
     ),
     # --- Plans (earlyhelp/plans) ----------------------------------------------------------------
     "plans:family": Page(
