@@ -79,7 +79,9 @@ def involvements_of(user: Any, *, personal_only: bool = False) -> QuerySet[Invol
             held |= Q(team_id__in=teams)
         if schools:
             held |= Q(organisation_id__in=schools)
-    return active.filter(held)
+    # A restricted family is seen only through a reason held personally, never a team's or a
+    # school's (the same rule as for restricted people).
+    return active.filter(held).exclude(Q(family__is_restricted=True) & ~Q(user=user))
 
 
 def _is_auditor(user: Any) -> bool:

@@ -247,6 +247,12 @@ class FamilyForm(GovukFormMixin, forms.Form):
         help_text='How the family is known, for example "Fairweather family".',
         error_messages={"required": "Enter a name for the family"},
     )
+    is_restricted = forms.BooleanField(
+        label="This family's record needs extra protection (restricted)",
+        required=False,
+        help_text="For example, a member of staff's family. Only people with a personal reason, "
+        "such as the lead practitioner, will see it.",
+    )
 
 
 class MemberRoleForm(GovukFormMixin, forms.Form):

@@ -190,6 +190,11 @@ class Address(models.Model):
 
 class Family(models.Model):
     name = models.CharField(max_length=200, help_text='For example "Smith family".')
+    is_restricted = models.BooleanField(
+        default=False,
+        help_text="The family's record needs extra protection: only people with a personal "
+        "reason (for example the lead practitioner) see it, never a whole team or school.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

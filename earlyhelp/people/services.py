@@ -95,8 +95,10 @@ def add_address(
 
 
 @transaction.atomic
-def create_family(*, actor: User | None, name: str, reason: str = "Family added") -> Family:
-    family = Family(name=name)
+def create_family(
+    *, actor: User | None, name: str, reason: str = "Family added", is_restricted: bool = False
+) -> Family:
+    family = Family(name=name, is_restricted=is_restricted)
     _save(family, reason)
     return family
 

@@ -497,7 +497,11 @@ def add_family(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actor = _user(request)
         with transaction.atomic():
-            family = services.create_family(actor=actor, name=form.cleaned_data["name"])
+            family = services.create_family(
+                actor=actor,
+                name=form.cleaned_data["name"],
+                is_restricted=form.cleaned_data["is_restricted"],
+            )
             services.start_involvement(
                 actor=actor, reason=InvolvementReason.RECORDED_BY, family=family, user=actor
             )

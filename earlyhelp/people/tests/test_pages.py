@@ -383,3 +383,32 @@ def test_old_link_to_a_merged_record_leads_to_the_kept_record(client, practition
     stranger = user_with_role(Role.PRACTITIONER, team=TeamFactory())
     sign_in(client, stranger)
     assert client.get(reverse("people:person", args=[duplicate.pk])).status_code == 404
+
+
+def test_restricted_family_is_seen_only_through_a_personal_reason(client, practitioner, team):
+    family = services.create_family(actor=None, name="Staff family", is_restricted=True)
+    child = services.create_person(actor=None, given_name="Rowan", family_name="Staff")
+    services.add_family_member(actor=None, family=family, person=child, role=FamilyRole.CHILD)
+    services.start_involvement(
+        actor=None, reason=InvolvementReason.ALLOCATED_TEAM, family=family, team=team
+    )
+    sign_in(client, practitioner)  # a member of the allocated team: a team's reason
+    assert client.get(reverse("people:family", args=[family.pk])).status_code == 404
+    assert client.get(reverse("people:person", args=[child.pk])).status_code == 404
+    lead = user_with_role(Role.PRACTITIONER, team=team)
+    services.start_involvement(
+        actor=None, reason=InvolvementReason.LEAD_PRACTITIONER, family=family, user=lead
+    )
+    sign_in(client, lead)
+    page = client.get(reverse("people:family", args=[family.pk]))
+    assert page.status_code == 200 and "Restricted" in page.text
+    assert client.get(reverse("people:person", args=[child.pk])).status_code == 200
+
+
+def test_adding_a_restricted_family(client, practitioner):
+    sign_in(client, practitioner)
+    client.post(reverse("people:add_family"), {"name": "Protected family", "is_restricted": "on"})
+    family = Family.objects.get(name="Protected family")
+    assert family.is_restricted
+    # The recorder holds a personal reason, so they still see it.
+    assert client.get(reverse("people:family", args=[family.pk])).status_code == 200
