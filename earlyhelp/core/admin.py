@@ -18,6 +18,18 @@ class CouncilConfigurationAdmin(SimpleHistoryAdmin):
                     "rag_green_working_hours",
                     "assessment_working_days",
                     "review_interval_weeks",
+                    "sustainment_check_months",
+                    "no_contact_weeks",
+                )
+            },
+        ),
+        (
+            "Approvals",
+            {
+                "fields": (
+                    "front_door_decisions_need_approval",
+                    "step_up_needs_approval",
+                    "closure_needs_approval",
                 )
             },
         ),

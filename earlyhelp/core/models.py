@@ -94,6 +94,20 @@ class CouncilConfiguration(models.Model):
         help_text="Months after an episode closes when its former lead practitioner checks the "
         "family is still doing well (a follow-up task).",
     )
+    no_contact_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="Weeks without a visit, call or message to an open family before its episode "
+        "shows on the needs-attention lists.",
+    )
+    step_up_needs_approval = models.BooleanField(
+        default=False,
+        help_text="A team manager approves a step up to children's social care before it "
+        "takes effect.",
+    )
+    closure_needs_approval = models.BooleanField(
+        default=False,
+        help_text="A team manager approves the closure of an episode before it takes effect.",
+    )
     working_day_starts = models.TimeField(default=time(9, 0))
     working_day_ends = models.TimeField(default=time(17, 0))
     history = HistoricalRecords()
