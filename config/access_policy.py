@@ -652,6 +652,8 @@ PAGES: dict[str, Page] = {
         "Each assessment area's scores over time, from the assessment and reviews (audited).",
         ("family",),
     ),
+    # --- Needs attention (earlyhelp/attention) --------------------------------------------------
+    # --- Approvals of step up and closure (earlyhelp/episodes) ---------------------------------
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),
@@ -755,6 +757,7 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         "auditors' any).",
         ("decided_contact_reference",),
     ),
+    # --- Episode API: episodes, assessments, plans, meetings, notes ----------------------------
 }
 
 

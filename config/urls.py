@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("earlyhelp.assessments.urls")),
     path("", include("earlyhelp.plans.urls")),
     path("", include("earlyhelp.meetings.urls")),
+    path("", include("earlyhelp.attention.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

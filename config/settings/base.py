@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "earlyhelp.assessments",
     "earlyhelp.plans",
     "earlyhelp.meetings",
+    "earlyhelp.attention",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AttentionConfig(AppConfig):
+    """Drift detection: what on a practitioner's or a manager's cases needs attention today, and
+    the daily reminders about it."""
+
+    name = "earlyhelp.attention"
+    label = "attention"
+    verbose_name = "Needs attention"

@@ -1,0 +1,7 @@
+"""The needs-attention lists."""
+
+from django.urls import URLPattern
+
+app_name = "attention"
+
+urlpatterns: list[URLPattern] = []
