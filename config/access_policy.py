@@ -758,6 +758,78 @@ API_OPERATIONS: dict[tuple[str, str], Operation] = {
         ("decided_contact_reference",),
     ),
     # --- Episode API: episodes, assessments, plans, meetings, notes ----------------------------
+    ("GET", "/api/episodes"): Operation(
+        STAFF,
+        401,
+        "Your own caseload: episodes you lead or are on the team around the family for "
+        "(filter by status, paginated).",
+    ),
+    ("GET", "/api/episodes/{episode_id}"): Operation(
+        READ_FAMILY,
+        404,
+        "An episode: children and levels, lead practitioner and history, team around the "
+        "family, step up and down, closure (as on the family's episode page).",
+        ("family_episode",),
+    ),
+    ("GET", "/api/episodes/{episode_id}/chronology"): Operation(
+        READ_FAMILY, 404, "The episode's chronology, newest first.", ("family_episode",)
+    ),
+    ("GET", "/api/episodes/{episode_id}/notes"): Operation(
+        READ_FAMILY, 404, "The episode's case notes.", ("family_episode",)
+    ),
+    ("POST", "/api/episodes/{episode_id}/notes"): Operation(
+        CHANGE_FAMILY,
+        404,
+        "Record a case note on the family's current episode (as on the notes page).",
+        ("family_episode",),
+        body={"kind": "call", "occurred_on": "2025-01-06", "text": "Policy check"},
+    ),
+    ("GET", "/api/episodes/{episode_id}/assessments"): Operation(
+        READ_FAMILY, 404, "The episode's assessments.", ("family_episode",)
+    ),
+    ("GET", "/api/assessments/{assessment_id}"): Operation(
+        READ_FAMILY,
+        404,
+        "An assessment: template, status, dates, scores, answers by section with versions.",
+        ("assessment",),
+    ),
+    ("PATCH", "/api/assessments/{assessment_id}/sections/{section_key}"): Operation(
+        EPISODE_WORKERS,
+        404,
+        "Save a section's answers from the version last seen; a stale version with different "
+        "answers is 409 with both versions.",
+        ("assessment", "assessment_section"),
+        body={"version": 0, "answers": {}},
+    ),
+    ("POST", "/api/assessments/{assessment_id}/submit"): Operation(
+        EPISODE_WORKERS,
+        404,
+        "Submit the assessment (the test's is unfinished: 422 lists what is missing).",
+        ("assessment",),
+    ),
+    ("GET", "/api/episodes/{episode_id}/plan"): Operation(
+        READ_FAMILY,
+        404,
+        "The family plan: needs, outcomes, actions (who, by when, status, progress), version.",
+        ("family_episode",),
+    ),
+    ("POST", "/api/plans/{plan_id}/actions/{action_id}/progress"): Operation(
+        CHANGE_FAMILY,
+        404,
+        "Record an action's progress against the plan version last seen; stale is 409 with "
+        "the plan as it is now.",
+        ("plan", "plan_action"),
+        body={"expected_version": 1, "status": "in_progress", "progress": "Policy check"},
+    ),
+    ("GET", "/api/episodes/{episode_id}/meetings"): Operation(
+        READ_FAMILY, 404, "The episode's meetings and next review date.", ("family_episode",)
+    ),
+    ("GET", "/api/meetings/{meeting_id}"): Operation(
+        READ_FAMILY,
+        404,
+        "A meeting: kind, date, invitees and attendance, minutes, decisions, next review.",
+        ("meeting",),
+    ),
 }
 
 

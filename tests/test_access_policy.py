@@ -328,6 +328,8 @@ def build_world() -> World:
         **_assessment_records(users, family),
         **_episode_records(family, allocated, users, health),
         **_plan_and_meeting_records(users, family),
+        # The policy family's one episode (the records above share it).
+        "family_episode": family.episodes.get().pk,
         "reset_uid": "MQ",
         "reset_token": "set-password",
     }

@@ -26,8 +26,15 @@ from ninja.openapi.schema import OpenAPISchema
 from pydantic.json_schema import models_json_schema
 
 from earlyhelp.accounts.api import router as accounts_router
+from earlyhelp.assessments.api import episode_router as episode_assessments_router
+from earlyhelp.assessments.api import router as assessments_router
+from earlyhelp.episodes.api import router as episodes_router
 from earlyhelp.frontdoor.api import router as requests_router
+from earlyhelp.meetings.api import episode_router as episode_meetings_router
+from earlyhelp.meetings.api import router as meetings_router
 from earlyhelp.people.api import families_router, people_router
+from earlyhelp.plans.api import episode_router as episode_plan_router
+from earlyhelp.plans.api import router as plans_router
 
 from .auth import ApiTokenAuth, VerifiedSessionAuth
 from .errors import (
@@ -236,3 +243,10 @@ api.add_router("", accounts_router)
 api.add_router("/people", people_router)
 api.add_router("/families", families_router)
 api.add_router("/requests", requests_router)
+api.add_router("/episodes", episodes_router)
+api.add_router("/episodes", episode_assessments_router)
+api.add_router("/episodes", episode_plan_router)
+api.add_router("/episodes", episode_meetings_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/plans", plans_router)
+api.add_router("/meetings", meetings_router)
