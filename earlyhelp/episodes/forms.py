@@ -295,3 +295,32 @@ class ManualEntryForm(GovukFormMixin, forms.Form):
     detail = forms.CharField(
         label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ApprovalDecisionForm(GovukFormMixin, forms.Form):
+    """A manager's decision on a step up or closure waiting for approval. `approval` names the
+    request the manager saw, so a decision never lands on a different one."""
+
+    approval = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve: it takes effect now"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or decline"},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="If you decline, say why: the practitioner who asked will read it.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        govuk_options(self.fields["decision"], label_classes="govuk-fieldset__legend--m")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "decline" and not data.get("comments", "").strip():
+            self.add_error("comments", "Enter why you are declining the request")
+        return data

@@ -96,6 +96,7 @@ class ChronologyKind(models.TextChoices):
     STEP_DOWN = "step_down", "Step down"
     CLOSURE = "closure", "Closure"
     NOTE = "note", "Case note"
+    APPROVAL = "approval", "Approval"
     MANUAL = "manual", "Entry added by a practitioner"
 
 
@@ -370,6 +371,7 @@ class EngagementAttempt(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-attempted_on", "-pk"]
@@ -398,9 +400,68 @@ class SupervisionNote(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on}"
+
+
+class ApprovalKind(models.TextChoices):
+    STEP_UP = "step_up", "Step up"
+    CLOSURE = "closure", "Closure"
+
+
+class ApprovalDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class EpisodeApproval(models.Model):
+    """A step up or a closure waiting for a manager's approval, when the council asks for one
+    (`CouncilConfiguration.step_up_needs_approval`, `closure_needs_approval`). `details` holds
+    what the practitioner proposed, as the step up or closure form gave it; approving carries it
+    out through `services.step_up` or `services.close_episode`. One request waits at a time."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(max_length=20, choices=ApprovalKind.choices)
+    details = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decision = models.CharField(
+        max_length=20, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField(blank=True, help_text="The manager's comments; why, if declined.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_approval_per_episode",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["decision", "requested_at"], name="approval_decision_time"),
+            models.Index(fields=["episode", "-requested_at"], name="approval_episode_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.episode.family}: {self.get_decision_display()}"
+
+    def audit_subject(self) -> dict[str, int | None]:
+        return {"person_id": None, "family_id": self.episode.family_id}
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == ApprovalDecision.PENDING

@@ -37,10 +37,12 @@ from .forms import (
     staff_choices,
 )
 from .models import (
+    ApprovalKind,
     CaseNote,
     ChronologyEntry,
     EngagementAttempt,
     Episode,
+    EpisodeApproval,
     EpisodeChild,
     EpisodeStatus,
     LevelChange,
@@ -278,6 +280,9 @@ def step_up(request: HttpRequest, pk: int) -> HttpResponse:
     if episode.status != EpisodeStatus.OPEN:
         messages.info(request, "Only an open early help episode can be stepped up.")
         return _back(family)
+    if _waiting_for_approval(request, episode):
+        return _back(family)
+    needs_approval = services.approval_required(_user(request), episode, ApprovalKind.STEP_UP)
     form = StepUpForm(
         posted(request),
         candidates=staff_choices(council_only=True),
@@ -285,7 +290,7 @@ def step_up(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.step_up(
+            result = services.record_step_up(
                 actor=_user(request),
                 episode=episode,
                 decided_on=form.cleaned_data["decided_on"],
@@ -298,10 +303,25 @@ def step_up(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The family is stepped up to children's social care.")
+            if isinstance(result, EpisodeApproval):
+                messages.success(
+                    request,
+                    "The step up is waiting for a manager's approval. It takes effect when "
+                    "they approve it.",
+                )
+            else:
+                messages.success(request, "The family is stepped up to children's social care.")
             return _back(family)
     return _form_page(
-        request, family, "Step up to children's social care", form, "Step up", warn=True
+        request,
+        family,
+        "Step up to children's social care",
+        form,
+        "Ask for approval" if needs_approval else "Step up",
+        warn=not needs_approval,
+        intro=APPROVAL_INTRO.format(what="A step up", team=episode.allocated_team)
+        if needs_approval
+        else "",
     )
 
 
@@ -343,10 +363,13 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     if episode.status == EpisodeStatus.CLOSED:
         messages.info(request, "The episode is already closed.")
         return _back(family)
+    if _waiting_for_approval(request, episode):
+        return _back(family)
+    needs_approval = services.approval_required(_user(request), episode, ApprovalKind.CLOSURE)
     form = ClosureForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.close_episode(
+            result = services.record_closure(
                 actor=_user(request),
                 episode=episode,
                 reason=form.cleaned_data["reason"],
@@ -355,9 +378,45 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The episode is closed.")
+            if isinstance(result, EpisodeApproval):
+                messages.success(
+                    request,
+                    "The closure is waiting for a manager's approval. The episode closes when "
+                    "they approve it.",
+                )
+            else:
+                messages.success(request, "The episode is closed.")
             return _back(family)
-    return _form_page(request, family, "Close the episode", form, "Close the episode", warn=True)
+    return _form_page(
+        request,
+        family,
+        "Close the episode",
+        form,
+        "Ask for approval" if needs_approval else "Close the episode",
+        warn=not needs_approval,
+        intro=APPROVAL_INTRO.format(what="Closing the episode", team=episode.allocated_team)
+        if needs_approval
+        else "",
+    )
+
+
+APPROVAL_INTRO = (
+    "{what} needs the approval of a manager of {team}. They will be asked, and it takes "
+    "effect when they approve it."
+)
+
+
+def _waiting_for_approval(request: HttpRequest, episode: Episode) -> bool:
+    """While a request waits for approval nothing else is asked for or done: say so."""
+    pending = services.pending_approval(episode)
+    if pending is None:
+        return False
+    messages.info(
+        request,
+        f"{services.APPROVAL_TITLES[ApprovalKind(pending.kind)]} is waiting for a manager's "
+        "approval. It must be approved or declined first.",
+    )
+    return True
 
 
 # --- Chronology and notes ---------------------------------------------------------------------

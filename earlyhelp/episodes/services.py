@@ -1,5 +1,6 @@
-"""The only write path for episodes: opening one from a front-door decision, and allocating it
-to a team and a lead practitioner.
+"""The only write path for episodes: opening one from a front-door decision, allocating it to a
+team and a lead practitioner, and the rest of the episode up to closure (with a manager's
+approval of step up and closure when the council asks for it).
 
 Allocation is the moment the people who will do the work get a reason to see the family: the
 team's and the lead practitioner's involvements start in the same transaction."""
@@ -11,20 +12,27 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from earlyhelp.accounts.models import Membership, Organisation, Team, User
+from earlyhelp.accounts.roles import Role
 from earlyhelp.consent import services as consent_services
 from earlyhelp.core.models import ClosureReason, CouncilConfiguration, LevelOfNeed
+from earlyhelp.core.tasks import send_email
 from earlyhelp.people import services as people_services
 from earlyhelp.people.codes import FamilyRole, InvolvementReason
 from earlyhelp.people.models import Family, Involvement, Person
 
+from .access import manages
 from .models import (
+    ApprovalDecision,
+    ApprovalKind,
     CaseNote,
     ChronologyEntry,
     ChronologyKind,
     EngagementAttempt,
     Episode,
+    EpisodeApproval,
     EpisodeChild,
     EpisodeStatus,
     FollowUpKind,
@@ -208,6 +216,7 @@ def set_level(
         changed_by=actor,
     )
     change.full_clean()
+    _reason(change, reason)
     change.save()
     first = child.level_id is None
     child.level = level
@@ -269,13 +278,15 @@ def record_first_lead(episode: Episode, actor: User | None) -> None:
     """The lead history starts with whoever allocation chose."""
     if episode.lead_practitioner_id is None or _current_spell(episode) is not None:
         return
-    LeadPractitionerSpell.objects.create(
+    spell = LeadPractitionerSpell(
         episode=episode,
         user_id=episode.lead_practitioner_id,
         started_at=episode.allocated_at or timezone.now(),
         reason=episode.allocation_note or "Allocated",
         recorded_by=actor,
     )
+    _reason(spell, "First lead practitioner")
+    spell.save()
 
 
 @transaction.atomic
@@ -303,11 +314,14 @@ def change_lead(
     record_first_lead(episode, actor)
     current = _current_spell(episode)
     if current is None and episode.external_lead_name:
-        current = LeadPractitionerSpell.objects.create(
+        current = LeadPractitionerSpell(
             episode=episode, name=episode.external_lead_name, started_at=episode.opened_at
         )
+        _reason(current, "Lead practitioner with no account here")
+        current.save()
     if current is not None:
         current.ended_at = now
+        _reason(current, f"Lead practitioner spell ended: {reason}")
         current.save(update_fields=["ended_at"])
     _end_lead_access(actor, episode, f"No longer lead practitioner: {reason}")
     episode.lead_practitioner = new_lead
@@ -325,6 +339,7 @@ def change_lead(
         recorded_by=actor,
     )
     spell.full_clean()
+    _reason(spell, f"Lead practitioner: {reason}")
     spell.save()
     if new_lead is not None:
         people_services.start_involvement(
@@ -453,6 +468,7 @@ def step_up(
         recorded_by=actor,
     )
     record.full_clean()
+    _reason(record, "Stepped up to children's social care")
     record.save()
     change_lead(
         actor=actor,
@@ -503,6 +519,7 @@ def step_down(
         recorded_by=actor,
     )
     record.full_clean()
+    _reason(record, "Stepped down to early help")
     record.save()
     if receiving_lead.pk != episode.lead_practitioner_id:
         change_lead(
@@ -593,12 +610,14 @@ def create_sustainment_tasks(today: date | None = None) -> int:
         due = add_months(timezone.localtime(episode.closed_at).date(), months)
         if due > today:
             continue
-        FollowUpTask.objects.create(
+        task = FollowUpTask(
             episode=episode,
             kind=FollowUpKind.SUSTAINMENT,
             due=due,
             assigned_to_id=episode.lead_practitioner_id,
         )
+        _reason(task, "Sustainment check due")
+        task.save()
         created += 1
     return created
 
@@ -611,6 +630,7 @@ NO_SUSTAINMENT_CHECK = ("stepped-up", "moved-out-of-area")
 def complete_follow_up(*, actor: User, task: FollowUpTask) -> FollowUpTask:
     if task.done_at is None:
         task.done_at = timezone.now()
+        _reason(task, "Follow-up done")
         task.save(update_fields=["done_at"])
     return task
 
@@ -686,6 +706,7 @@ def record_engagement_attempt(
         recorded_by=actor,
     )
     attempt.full_clean()
+    _reason(attempt, f"Engagement attempt: {attempt.get_outcome_display()}")
     attempt.save()
     return attempt
 
@@ -710,6 +731,7 @@ def record_supervision_note(
         recorded_by=actor,
     )
     note.full_clean()
+    _reason(note, f"{note.get_kind_display()} note recorded")
     note.save()
     return note
 
@@ -727,3 +749,293 @@ def add_manual_entry(
         occurred_at=_at(occurred_on),
         actor=actor,
     )
+
+
+# --- Approvals of step up and closure ---------------------------------------------------------
+#
+# When the council asks for it (`CouncilConfiguration.step_up_needs_approval`,
+# `closure_needs_approval`), a step up or closure recorded by anyone but a manager of the
+# episode's team waits as an `EpisodeApproval` until one of those managers approves it (it then
+# takes effect through `step_up` or `close_episode`, with the requester's details) or declines
+# it with a reason. One request waits at a time per episode.
+
+APPROVAL_TITLES = {
+    ApprovalKind.STEP_UP: "Step up to children's social care",
+    ApprovalKind.CLOSURE: "Closure of the episode",
+}
+
+
+def approval_required(actor: User | None, episode: Episode, kind: str) -> bool:
+    """Does `actor` need a manager's approval to do `kind` on this episode? Never when the
+    council does not ask for it, nor for a manager of the episode's team."""
+    config = CouncilConfiguration.current()
+    required = (
+        config.step_up_needs_approval
+        if kind == ApprovalKind.STEP_UP
+        else config.closure_needs_approval
+    )
+    # An episode with no team yet has no manager to ask (and nobody working on it).
+    return required and episode.allocated_team_id is not None and not manages(actor, episode)
+
+
+def pending_approval(episode: Episode) -> EpisodeApproval | None:
+    return (
+        EpisodeApproval.objects.filter(episode=episode, decision=ApprovalDecision.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def _refuse_while_pending(episode: Episode) -> None:
+    pending = pending_approval(episode)
+    if pending is not None:
+        what = APPROVAL_TITLES[ApprovalKind(pending.kind)].lower()
+        raise ValidationError(
+            f"A request for {what} is already waiting for a manager's approval. "
+            "It must be approved or declined before anything else is asked for or done."
+        )
+
+
+def _team_manager_emails(episode: Episode) -> list[str]:
+    if episode.allocated_team_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            memberships__in=Membership.objects.filter(
+                Membership.current_q(), team_id=episode.allocated_team_id, role=Role.TEAM_MANAGER
+            ),
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _email_on_commit(subject: str, body: str, to: list[str]) -> None:
+    """Emails never name the family or the children: the details are behind sign-in."""
+    if to:
+        transaction.on_commit(lambda: send_email.enqueue(subject, body, to))
+
+
+def _request_approval(
+    *, actor: User, episode: Episode, kind: str, details: dict[str, Any]
+) -> EpisodeApproval:
+    approval = EpisodeApproval(
+        episode=episode,
+        kind=kind,
+        details=details,
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    approval.full_clean()
+    title = APPROVAL_TITLES[ApprovalKind(kind)]
+    _reason(approval, f"{title}: asked for a manager's approval")
+    approval.save()
+    add_chronology_entry(
+        family=episode.family,
+        episode=episode,
+        kind=ChronologyKind.APPROVAL,
+        summary=f"{title} sent to a manager for approval",
+        detail=details["reason"] if kind == ApprovalKind.STEP_UP else details.get("note", ""),
+        significant=False,
+        source=approval,
+        actor=actor,
+    )
+    _email_on_commit(
+        f"Waiting for your approval: {title.lower()}",
+        f"A practitioner in your team has asked for your approval: {title.lower()}.\n\n"
+        "Sign in and open Approvals to approve or decline it.",
+        _team_manager_emails(episode),
+    )
+    return approval
+
+
+@transaction.atomic
+def record_step_up(
+    *,
+    actor: User,
+    episode: Episode,
+    decided_on: date,
+    decided_by: str,
+    reason: str,
+    handover_notes: str = "",
+    social_worker: User | None = None,
+    social_worker_name: str = "",
+) -> StepUp | EpisodeApproval:
+    """A step up from the episode's pages: done now (`step_up`), or, when the council asks for
+    a manager's approval and `actor` is not a manager of the team, a request waiting for it."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    _refuse_while_pending(episode)
+    if not approval_required(actor, episode, ApprovalKind.STEP_UP):
+        return step_up(
+            actor=actor,
+            episode=episode,
+            decided_on=decided_on,
+            decided_by=decided_by,
+            reason=reason,
+            handover_notes=handover_notes,
+            social_worker=social_worker,
+            social_worker_name=social_worker_name,
+        )
+    if episode.status != EpisodeStatus.OPEN:
+        raise ValidationError("Only an open early help episode can be stepped up.")
+    if social_worker is None and not social_worker_name.strip():
+        raise ValidationError({"social_worker": "Choose or name the social worker"})
+    return _request_approval(
+        actor=actor,
+        episode=episode,
+        kind=ApprovalKind.STEP_UP,
+        details={
+            "decided_on": decided_on.isoformat(),
+            "decided_by": decided_by,
+            "reason": reason,
+            "handover_notes": handover_notes,
+            "social_worker": social_worker.pk if social_worker is not None else None,
+            "social_worker_name": "" if social_worker is not None else social_worker_name.strip(),
+        },
+    )
+
+
+@transaction.atomic
+def record_closure(
+    *, actor: User, episode: Episode, reason: ClosureReason, note: str = ""
+) -> Episode | EpisodeApproval:
+    """A closure from the episode's pages: done now (`close_episode`), or a request waiting for
+    a manager's approval when the council asks for one and `actor` does not manage the team."""
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    _refuse_while_pending(episode)
+    if not approval_required(actor, episode, ApprovalKind.CLOSURE):
+        return close_episode(actor=actor, episode=episode, reason=reason, note=note)
+    if episode.status == EpisodeStatus.CLOSED:
+        raise ValidationError("This episode is already closed.")
+    return _request_approval(
+        actor=actor,
+        episode=episode,
+        kind=ApprovalKind.CLOSURE,
+        details={"reason": reason.pk, "reason_label": reason.label, "note": note},
+    )
+
+
+def describe_proposal(approval: EpisodeApproval) -> list[tuple[str, str]]:
+    """What was asked for, as (label, value) rows for a page."""
+    details = approval.details
+    if approval.kind == ApprovalKind.STEP_UP:
+        worker = details.get("social_worker_name", "")
+        if details.get("social_worker"):
+            user = User.objects.filter(pk=details["social_worker"]).first()
+            worker = (user.full_name or user.email) if user is not None else "(no longer listed)"
+        rows = [
+            ("Date of the decision", date_format(date.fromisoformat(details["decided_on"]))),
+            ("Who decided", details.get("decided_by", "")),
+            ("Why", details.get("reason", "")),
+            ("Social worker who becomes lead practitioner", worker),
+        ]
+        if details.get("handover_notes"):
+            rows.append(("Handover notes", details["handover_notes"]))
+        return rows
+    rows = [("Why the episode is closing", details.get("reason_label", ""))]
+    if details.get("note"):
+        rows.append(("Closing summary", details["note"]))
+    return rows
+
+
+def _locked_pending(approval: EpisodeApproval) -> EpisodeApproval:
+    approval = (
+        EpisodeApproval.objects.select_for_update()
+        .select_related("episode__family", "requested_by")
+        .get(pk=approval.pk)
+    )
+    if not approval.is_pending:
+        raise ValidationError(
+            f"This request was already {approval.get_decision_display().lower()}."
+        )
+    return approval
+
+
+def _check_manager(actor: User, approval: EpisodeApproval) -> None:
+    if not manages(actor, approval.episode):
+        raise ValidationError("Only a manager of the family's team can decide this request.")
+
+
+@transaction.atomic
+def approve(*, actor: User, approval: EpisodeApproval, comments: str = "") -> EpisodeApproval:
+    """A manager of the episode's team approves: the step up or closure takes effect now,
+    exactly as the requester asked (recorded as theirs)."""
+    approval = _locked_pending(approval)
+    _check_manager(actor, approval)
+    episode = Episode.objects.select_for_update().get(pk=approval.episode_id)
+    details = approval.details
+    requester = approval.requested_by
+    if approval.kind == ApprovalKind.STEP_UP:
+        social_worker = None
+        if details.get("social_worker"):
+            social_worker = User.objects.filter(pk=details["social_worker"]).first()
+            if social_worker is None:
+                raise ValidationError("The social worker asked for is no longer listed.")
+        step_up(
+            actor=requester,
+            episode=episode,
+            decided_on=date.fromisoformat(details["decided_on"]),
+            decided_by=details.get("decided_by", ""),
+            reason=details.get("reason", ""),
+            handover_notes=details.get("handover_notes", ""),
+            social_worker=social_worker,
+            social_worker_name=details.get("social_worker_name", ""),
+        )
+    else:
+        reason = ClosureReason.objects.filter(pk=details.get("reason")).first()
+        if reason is None:
+            raise ValidationError("The closure reason asked for no longer exists.")
+        close_episode(actor=requester, episode=episode, reason=reason, note=details.get("note", ""))
+    return _decide(actor, approval, ApprovalDecision.APPROVED, comments)
+
+
+@transaction.atomic
+def decline(*, actor: User, approval: EpisodeApproval, comments: str) -> EpisodeApproval:
+    """A manager of the episode's team declines, saying why. Nothing changes on the episode;
+    the requester is told (the episode page, the chronology, an email)."""
+    comments = comments.strip()
+    if not comments:
+        raise ValidationError({"comments": "Enter why you are declining the request"})
+    approval = _locked_pending(approval)
+    _check_manager(actor, approval)
+    return _decide(actor, approval, ApprovalDecision.DECLINED, comments)
+
+
+def _decide(
+    actor: User, approval: EpisodeApproval, decision: str, comments: str
+) -> EpisodeApproval:
+    approval.decision = decision
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.comments = comments.strip()
+    approval.full_clean()
+    title = APPROVAL_TITLES[ApprovalKind(approval.kind)]
+    verb = approval.get_decision_display().lower()
+    manager = actor.full_name or actor.email
+    _reason(approval, f"{title} {verb} by {manager}")
+    approval.save()
+    declined = decision == ApprovalDecision.DECLINED
+    add_chronology_entry(
+        family=approval.episode.family,
+        episode=approval.episode,
+        kind=ChronologyKind.APPROVAL,
+        summary=f"{title} {verb} by {manager}",
+        detail=approval.comments,
+        significant=declined,
+        source=approval,
+        actor=actor,
+    )
+    if approval.requested_by.email:
+        _email_on_commit(
+            f"Your request was {verb}: {title.lower()}",
+            f"A manager has {verb} your request: {title.lower()}.\n\n"
+            + (
+                "Sign in to see their reasons on the family's episode page."
+                if declined
+                else "It has taken effect. Sign in to see the family's episode page."
+            ),
+            [approval.requested_by.email],
+        )
+    return approval

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import caseload_views, record_views, views
+from . import approval_views, caseload_views, record_views, views
 
 app_name = "episodes"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("families/<int:pk>/episode/step-up/", record_views.step_up, name="step_up"),
     path("families/<int:pk>/episode/step-down/", record_views.step_down, name="step_down"),
     path("families/<int:pk>/episode/close/", record_views.close, name="close"),
+    path("families/<int:pk>/episode/approval/", approval_views.approval, name="approval"),
+    path("approvals/", approval_views.approvals, name="approvals"),
     path("families/<int:pk>/chronology/", record_views.chronology, name="chronology"),
     path("families/<int:pk>/notes/", record_views.notes, name="notes"),
     path("families/<int:pk>/engagement/", record_views.engagement, name="engagement"),

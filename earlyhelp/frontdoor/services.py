@@ -339,9 +339,47 @@ def _finalise(
         family = _family_for(actor, contact)
         episode_services.open_episode(actor=actor, family=family, source_contact=contact)
     else:
+        if decision.outcome == Outcome.SOCIAL_CARE:
+            _step_up_live_episodes(actor, contact, decision, final_at)
         _end_front_door_involvement(actor, contact)
     _tell_referrer(contact, decision)
     _save(decision, "Decision final; referrer told")
+
+
+#: Who becomes lead practitioner when the front door steps a family up: a service, not a user.
+SOCIAL_CARE_LEAD = "Children's social care (referred by the front door)"
+
+
+def _step_up_live_episodes(
+    actor: User, contact: Contact, decision: ContactDecision, decided_at: datetime
+) -> None:
+    """Referred to children's social care: a family already in early help (an open episode,
+    the contact's family or a named child's) is stepped up on that episode, so the episode and
+    its chronology show it. A family with no open episode: nothing changes here."""
+    family_ids = set(
+        FamilyMember.objects.filter(
+            person_id__in=contact.subjects.filter(is_child=True).values("person_id"),
+            left_on__isnull=True,
+        ).values_list("family_id", flat=True)
+    )
+    if contact.family_id:
+        family_ids.add(contact.family_id)
+    if not family_ids:
+        return
+    screener = decision.decided_by
+    decided_by = screener.full_name or screener.email
+    for episode in Episode.objects.filter(
+        family_id__in=family_ids, status=EpisodeStatus.OPEN
+    ).order_by("pk"):
+        episode_services.step_up(
+            actor=actor,
+            episode=episode,
+            decided_on=timezone.localtime(decided_at).date(),
+            decided_by=f"{decided_by}, front door ({contact.reference})",
+            reason=decision.rationale
+            or f"Referred to children's social care by the front door ({contact.reference})",
+            social_worker_name=SOCIAL_CARE_LEAD,
+        )
 
 
 def _family_for(actor: User, contact: Contact) -> Family:
