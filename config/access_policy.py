@@ -654,6 +654,22 @@ PAGES: dict[str, Page] = {
     ),
     # --- Needs attention (earlyhelp/attention) --------------------------------------------------
     # --- Approvals of step up and closure (earlyhelp/episodes) ---------------------------------
+    "episodes:approvals": Page(
+        who(Rel.ALLOCATOR),
+        None,
+        "A council team manager's approvals: step ups and closures waiting in the teams they "
+        "manage (other teams' families are not listed), and the latest decided. Recorded in "
+        "the access log.",
+    ),
+    "episodes:approval": Page(
+        who(Rel.LEAD, Rel.TEAM, Rel.MANAGER, Rel.AUDITOR),
+        MANAGERS,
+        "The family's step up or closure waiting for approval and the episode's earlier "
+        "requests: the lead practitioner and the allocated team read them (the requester sees "
+        "what was asked and decided), the auditor reads; the team's managers approve or "
+        "decline with a reason.",
+        ("family",),
+    ),
     # --- The API's own pages (its operations are listed in API_OPERATIONS) --------------------
     "api:openapi-json": Page(PUBLIC, None, "The API's OpenAPI description (no data)."),
     "api:openapi-view": Page(PUBLIC, None, "The API's documentation page (no data)."),
