@@ -29,6 +29,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from earlyhelp.core import kept_work
 from earlyhelp.core.tasks import send_email
 
 from . import services
@@ -278,7 +279,9 @@ def regenerate_backup_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("accounts:signed_out")
+    response = redirect("accounts:signed_out")
+    kept_work.forget_worker(response)  # signing out on purpose keeps nothing for later
+    return response
 
 
 @login_not_required

@@ -56,6 +56,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import kept_work
 from .templatetags.govuk import render_component
 
 # Attributes the components set themselves (or that GOV.UK advises against).
@@ -617,5 +618,11 @@ def error_summary_list(forms_: Iterable[Any]) -> list[dict]:
 
 
 def posted(request: Any) -> Any:
-    """The submitted data on POST (even if empty, so an empty submission shows errors)."""
-    return request.POST if request.method == "POST" else None
+    """The submitted data on POST (even if empty, so an empty submission shows errors). On the
+    GET that follows signing in again after the session ended, the submission that could not
+    be accepted then (see `kept_work`): the view handles it as if it had just been posted."""
+    if request.method == "POST":
+        return request.POST
+    if request.method == "GET":
+        return kept_work.take(request)
+    return None
