@@ -10,6 +10,8 @@ NODE_STAMP := node_modules/.installed-stamp
 ASSETS := earlyhelp/core/static/build/application.css
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Test processes in parallel (pytest-xdist): one per CPU. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: help setup assets demo test test-fast lint lock clean
 
@@ -50,7 +52,7 @@ test: setup
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnopqrstuvwxyz \
 	  ALLOWED_HOSTS=earlyhelp.example.org EARLYHELP_DEMO_TWO_FACTOR_CODE= \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser" -x -q
