@@ -8,3 +8,10 @@ class AttentionConfig(AppConfig):
     name = "earlyhelp.attention"
     label = "attention"
     verbose_name = "Needs attention"
+
+    def ready(self) -> None:
+        from earlyhelp.core.periodic import register_periodic
+
+        from .tasks import send_daily_reminders
+
+        register_periodic("daily_reminders", send_daily_reminders.enqueue)
