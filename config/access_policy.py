@@ -633,6 +633,12 @@ PAGES: dict[str, Page] = {
     "plans:family_copy": Page(
         READ_FAMILY, None, "The plan in plain words for the family, to print (audited).", ("plan",)
     ),
+    "plans:family_copy_pdf": Page(
+        READ_FAMILY,
+        None,
+        "The family copy as a PDF to download (audited as an export).",
+        ("plan",),
+    ),
     # --- Meetings (earlyhelp/meetings) ----------------------------------------------------------
     "meetings:family": Page(
         READ_FAMILY,
@@ -653,19 +659,6 @@ PAGES: dict[str, Page] = {
         ("family",),
     ),
     # --- Needs attention (earlyhelp/attention) --------------------------------------------------
-    "attention:mine": Page(
-        STAFF,
-        STAFF,
-        "Your own needs-attention list: families you lead, your own plan actions on families "
-        "where you are on the team around the family, your unread reminders (mark as read: "
-        "only your own). Recorded in the access log.",
-    ),
-    "attention:team": Page(
-        who(Rel.ALLOCATOR),
-        None,
-        "A council team manager's needs-attention list for every family of the teams they "
-        "manage: filter by lead practitioner, most overdue first (recorded in the access log).",
-    ),
     # --- Approvals of step up and closure (earlyhelp/episodes) ---------------------------------
     "episodes:approvals": Page(
         who(Rel.ALLOCATOR),

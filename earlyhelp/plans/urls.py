@@ -11,4 +11,5 @@ urlpatterns = [
     path("plans/actions/<int:pk>/", views.change_action, name="action"),
     path("plans/<int:pk>/versions/", views.versions, name="versions"),
     path("plans/<int:pk>/family-copy/", views.family_copy, name="family_copy"),
+    path("plans/<int:pk>/family-copy.pdf", views.family_copy_pdf, name="family_copy_pdf"),
 ]

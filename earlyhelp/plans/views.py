@@ -9,18 +9,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.accounts.models import User
 from earlyhelp.core.audit import record_object_access
+from earlyhelp.core.models import AccessAction, CouncilConfiguration
 from earlyhelp.episodes.models import Episode
 from earlyhelp.episodes.services import team_members
 from earlyhelp.people.models import Person
 
-from . import services
+from . import pdf, services
 from .access import action_or_404, family_episode, may_change, plan_or_404
 from .forms import ActionForm, AgreeForm, ChangeActionForm, NeedForm
 from .models import FamilyPlan, PlanAction, PlanNeed
+from .pdf import FamilyCopy
 
 
 def practitioners_for(episode: Episode) -> list[User]:
@@ -279,11 +282,25 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _family_copy(request: HttpRequest, pk: int) -> tuple[FamilyPlan, Any, FamilyCopy]:
+    """The plan and what its family copy says: the last agreed version, else the plan now."""
+    plan = plan_or_404(request.user, pk)
+    agreed = plan.versions.select_related("agreed_by").first()
+    lead = plan.episode.lead_practitioner
+    copy = FamilyCopy(
+        council_name=CouncilConfiguration.current().council_name,
+        family_name=plan.family.name,
+        agreed_on=timezone.localtime(agreed.agreed_at).date() if agreed else None,
+        lead_name=(lead.full_name or lead.email) if lead else "",
+        needs=agreed.snapshot["needs"] if agreed else services.snapshot(plan)["needs"],
+    )
+    return plan, agreed, copy
+
+
 @require_http_methods(["GET"])
 def family_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan written for the family to read: the last agreed version, in plain words."""
-    plan = plan_or_404(request.user, pk)
-    agreed = plan.versions.select_related("agreed_by").first()
+    plan, agreed, copy = _family_copy(request, pk)
     record_object_access(request, plan)
     return render(
         request,
@@ -292,8 +309,20 @@ def family_copy(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "family": plan.family,
             "agreed": agreed,
-            "needs": agreed.snapshot["needs"] if agreed else services.snapshot(plan)["needs"],
+            "copy": copy,
+            "needs": copy.needs,
             "lead": plan.episode.lead_practitioner,
             "plan_url": reverse("plans:family", args=[plan.family_id]),
         },
     )
+
+
+@require_http_methods(["GET"])
+def family_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family copy as a PDF to download, keep or send to the family: an export."""
+    plan, _agreed, copy = _family_copy(request, pk)
+    content = pdf.family_copy_pdf(copy)
+    record_object_access(request, plan, AccessAction.EXPORT)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="family-plan-{plan.pk}.pdf"'
+    return response
