@@ -659,6 +659,19 @@ PAGES: dict[str, Page] = {
         ("family",),
     ),
     # --- Needs attention (earlyhelp/attention) --------------------------------------------------
+    "attention:mine": Page(
+        STAFF,
+        STAFF,
+        "Your own needs-attention list: families you lead, your own plan actions on families "
+        "where you are on the team around the family, your unread reminders (mark as read: "
+        "only your own). Recorded in the access log.",
+    ),
+    "attention:team": Page(
+        who(Rel.ALLOCATOR),
+        None,
+        "A council team manager's needs-attention list for every family of the teams they "
+        "manage: filter by lead practitioner, most overdue first (recorded in the access log).",
+    ),
     # --- Approvals of step up and closure (earlyhelp/episodes) ---------------------------------
     "episodes:approvals": Page(
         who(Rel.ALLOCATOR),
