@@ -64,6 +64,8 @@ class Episode(models.Model):
             models.Index(fields=["lead_practitioner", "status"], name="episode_lead_status"),
             models.Index(fields=["status", "opened_at"], name="episode_status_opened"),
             models.Index(fields=["allocated_team", "status"], name="episode_team_status"),
+            # The team caseload's lead practitioner filter: who has led the teams' episodes.
+            models.Index(fields=["lead_practitioner", "allocated_team"], name="episode_lead_team"),
         ]
 
     def __str__(self) -> str:
