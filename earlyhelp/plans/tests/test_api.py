@@ -66,7 +66,7 @@ def progress_url(plan: FamilyPlan, action: PlanAction) -> str:
 
 
 def first_action(plan: FamilyPlan) -> PlanAction:
-    return PlanAction.objects.filter(need__plan=plan).order_by("pk").first()  # type: ignore[return-value]
+    return PlanAction.objects.filter(need__plan=plan).earliest("pk")
 
 
 # --- Reading ------------------------------------------------------------------------------------
