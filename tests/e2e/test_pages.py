@@ -348,3 +348,41 @@ def test_audit_pages(e2e: E2E) -> None:
     page.get_by_role("table").get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/audit/people/\d+/$"))
     e2e.check(page)
+
+
+# --- Needs attention ---------------------------------------------------------------------------
+
+_REMINDERS = """
+from django.utils import timezone
+from earlyhelp.accounts.models import User
+from earlyhelp.attention.models import Reminder
+from earlyhelp.episodes.models import Episode
+user = User.objects.get(email__startswith='practitioner@')
+episode = Episode.objects.filter(lead_practitioner=user).first()
+stamp = timezone.now().isoformat()
+for n, text in enumerate(['Review overdue by 2 working days', 'Assessment due today']):
+    Reminder.objects.create(user=user, key=f'e2e:{n}:{stamp}', for_date=timezone.localdate(),
+                            episode=episode, kind='review_overdue', text=text, link='/my-caseload/')
+"""
+
+
+@covers("attention:mine", "attention:team")
+def test_needs_attention_pages(e2e: E2E) -> None:
+    e2e.database.shell(_REMINDERS)
+    page = e2e.new_page("practitioner")
+    page.goto("/my-caseload/")
+    page.get_by_role("link", name="See what needs attention on your families").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs attention")
+    e2e.check(page)
+    page.get_by_role("button", name=re.compile(r"^Mark as read")).first.click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("marked as read")
+    e2e.check(page, "reminder read")
+
+    page = e2e.new_page("manager")
+    page.goto("/team-caseload/")
+    page.get_by_role("link", name="See what needs attention in your teams").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs attention in your teams")
+    e2e.check(page)
+    page.get_by_label("Sort by").select_option("lead")
+    page.get_by_role("button", name="Apply").click()
+    e2e.check(page, "grouped by lead practitioner")
