@@ -597,13 +597,19 @@ SOURCE_WEIGHTS: dict[str, int] = {
     ContactSource.ANONYMOUS: 1,
     ContactSource.UNKNOWN: 1,
 }
+# Per thousand decisions: about 13% open early help, so 600,000 contacts give the large council's
+# 80,000 episodes over six years (DOMAIN.md section 7).
 OUTCOME_WEIGHTS: dict[str, int] = {
-    Outcome.OPEN_EARLY_HELP: 11,
-    Outcome.PARTNER_LED: 9,
-    Outcome.SIGNPOST: 25,
-    Outcome.NO_FURTHER_ACTION: 35,
-    Outcome.SOCIAL_CARE: 20,
+    Outcome.OPEN_EARLY_HELP: 134,
+    Outcome.PARTNER_LED: 90,
+    Outcome.SIGNPOST: 250,
+    Outcome.NO_FURTHER_ACTION: 326,
+    Outcome.SOCIAL_CARE: 200,
 }
+#: An episode lasts four months to nearly two years (uniformly): about 12,000 are open at once.
+EPISODE_DAYS = (120, 660)
+#: Decisions younger than this still wait for allocation (a few hundred at once).
+WAITING_DAYS = 10
 RAG_WEIGHTS: dict[str, int] = {Rag.RED: 10, Rag.AMBER: 35, Rag.GREEN: 55}
 _CONCERN_KIND: dict[str, str] = {
     ContactSource.SCHOOLS: "school",
@@ -956,41 +962,54 @@ def _large_context(context: SeedContext) -> _Large | None:
 
 
 def _episodes(large: _Large, opened: list[tuple[int, int, datetime]]) -> int:
-    """Episodes for "open early help" decisions (contact, family, decided at): closed after a
-    few months, open and allocated when recent, waiting for allocation in the last fortnight.
-    A family has at most one episode not yet closed, as `open_episode` keeps it."""
+    """Episodes for "open early help" decisions (contact, family, decided at). Each lasts
+    `EPISODE_DAYS` (drawn); a family's episode closes at the latest the day before its next one
+    opens, so a family has at most one episode not yet closed, as `open_episode` keeps it.
+    Decisions of the last `WAITING_DAYS` wait for allocation; the rest were allocated within a
+    fortnight and are open or closed. The episodes seeder (earlyhelp/episodes/seed.py) gives
+    them their children, assessments, plans, meetings, step ups and closure reasons."""
     rng, now = large.rng, large.now
     rows = []
-    current: set[int] = set()
     involvements: list[tuple[Any, ...]] = []
-    for contact_id, family_id, decided_at in sorted(opened, key=lambda o: o[2], reverse=True):
-        age = now - decided_at
-        team, lead, allocated_at, closed_at = None, None, None, None
-        if age > timedelta(days=270) or family_id in current:
-            status = EpisodeStatus.CLOSED
-            team_id, users = large.early_help_teams[int(len(large.early_help_teams) * rng.random())]
-            team, lead = team_id, users[int(len(users) * rng.random())]
-            allocated_at = decided_at + timedelta(days=3 + int(rng.random() * 10))
-            closed_at = min(
-                decided_at + timedelta(days=90 + int(rng.random() * 180)),
-                now - timedelta(days=1),
+    by_family: dict[int, list[tuple[datetime, int]]] = {}
+    for contact_id, family_id, decided_at in opened:
+        by_family.setdefault(family_id, []).append((decided_at, contact_id))
+    low, high = EPISODE_DAYS
+    for family_id in sorted(by_family):
+        decisions = sorted(by_family[family_id])
+        for index, (decided_at, contact_id) in enumerate(decisions):
+            following = decisions[index + 1][0] if index + 1 < len(decisions) else None
+            ends = decided_at + timedelta(days=low + int((high - low) * rng.random()))
+            team, lead, allocated_at, closed_at = None, None, None, None
+            if following is None and now - decided_at < timedelta(days=WAITING_DAYS):
+                status = EpisodeStatus.AWAITING_ALLOCATION
+            else:
+                team_id, users = large.early_help_teams[
+                    int(len(large.early_help_teams) * rng.random())
+                ]
+                team, lead = team_id, users[int(len(users) * rng.random())]
+                allocated_at = decided_at + timedelta(days=1 + int(rng.random() * 12))
+                if following is not None and following - timedelta(days=1) < ends:
+                    ends = max(following - timedelta(days=1), decided_at + timedelta(hours=1))
+                if following is None and ends > now:
+                    status = EpisodeStatus.OPEN
+                    allocated_at = min(allocated_at, now - timedelta(hours=2))
+                    involvements.append(
+                        (family_id, None, team, InvolvementReason.ALLOCATED_TEAM, allocated_at)
+                    )
+                    involvements.append(
+                        (family_id, lead, None, InvolvementReason.LEAD_PRACTITIONER, allocated_at)
+                    )
+                else:
+                    status = EpisodeStatus.CLOSED
+                    closed_at = max(
+                        min(ends, now - timedelta(hours=1)), decided_at + timedelta(hours=1)
+                    )
+                    allocated_at = min(allocated_at, closed_at)
+            rows.append(
+                (family_id, status, contact_id, decided_at, team, lead, allocated_at, closed_at)
             )
-            if closed_at < allocated_at:
-                closed_at = allocated_at
-        elif age > timedelta(days=14):
-            status = EpisodeStatus.OPEN
-            team_id, users = large.early_help_teams[int(len(large.early_help_teams) * rng.random())]
-            team, lead = team_id, users[int(len(users) * rng.random())]
-            allocated_at = decided_at + timedelta(days=3 + int(rng.random() * 10))
-            current.add(family_id)
-            involvements.append((family_id, None, team, InvolvementReason.ALLOCATED_TEAM))
-            involvements.append((family_id, lead, None, InvolvementReason.LEAD_PRACTITIONER))
-        else:
-            status = EpisodeStatus.AWAITING_ALLOCATION
-            current.add(family_id)
-        rows.append(
-            (family_id, status, contact_id, decided_at, team, lead, allocated_at, closed_at)
-        )
+    rows.sort(key=lambda row: (row[3], row[2]))  # in the order they opened
     bulk.bulk_insert(
         Episode,
         (
@@ -1009,7 +1028,7 @@ def _episodes(large: _Large, opened: list[tuple[int, int, datetime]]) -> int:
     )
     bulk.bulk_insert(
         Involvement,
-        ("family_id", "user_id", "team_id", "reason"),
+        ("family_id", "user_id", "team_id", "reason", "started_at"),
         involvements,
         reason=SEED_REASON,
         now=now,
