@@ -46,9 +46,11 @@ class EpisodeAccess(AccessPolicy[Episode]):
         )
         # Anyone with a reason to see the family (people.access: lead practitioner, allocated
         # team, team around the family while consent allows...) sees its episodes too.
+        # A restricted family is seen only through a reason held personally (its lead
+        # practitioner, a place on the team around the family), never through a team's.
         reason = (
             Q(lead_practitioner=user)
-            | Q(allocated_team_id__in=teams)
+            | Q(allocated_team_id__in=teams, family__is_restricted=False)
             | Q(family__in=families.visible_to(user))
         )
         if allocates(user):
@@ -74,6 +76,8 @@ def works_on(user: Any, episode: Episode) -> bool:
         return False
     if episode.lead_practitioner_id == user.pk:
         return True
+    if episode.family.is_restricted:
+        return False  # a restricted family: only reasons held personally
     return episode.allocated_team_id is not None and episode.allocated_team_id in (
         _current_team_ids(user)
     )
@@ -84,6 +88,7 @@ def manages(user: Any, episode: Episode | None) -> bool:
     return (
         _authenticated(user)
         and episode is not None
+        and not episode.family.is_restricted
         and episode.allocated_team_id is not None
         and episode.allocated_team_id in _current_team_ids(user, role=Role.TEAM_MANAGER)
     )
