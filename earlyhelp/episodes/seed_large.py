@@ -472,12 +472,13 @@ def _draw(world: _World, row: tuple[Any, ...]) -> _Story:
             for description, owner in rng.sample(text.ACTIONS, k=2 + int(rng.random() * 3)):
                 due = taf_day + timedelta(days=14 + int(rng.random() * 84))
                 if due < world.today:
+                    # Most are done by their date; one in fifty is still going (past its date).
                     roll = rng.random()
                     state = (
                         ActionStatus.DONE
-                        if roll < 0.7
+                        if roll < 0.86
                         else ActionStatus.NOT_DONE
-                        if roll < 0.78 or status == EpisodeStatus.CLOSED
+                        if roll < 0.98 or status == EpisodeStatus.CLOSED
                         else ActionStatus.IN_PROGRESS
                     )
                 else:
