@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -248,6 +249,7 @@ def agree_version(
     _reason(locked, f"Version {number} agreed")
     locked.save()
     plan.refresh_from_db()
+    needs = len(agreed.snapshot["needs"])
     actions = sum(len(need["actions"]) for need in agreed.snapshot["needs"])
     with_family = "with the family" if agreed_with_family else "without the family"
     add_chronology_entry(
@@ -256,7 +258,7 @@ def agree_version(
         kind=ChronologyKind.PLAN,
         summary=(
             f"Family plan version {number} agreed {with_family}: "
-            f"{len(agreed.snapshot['needs'])} needs, {actions} actions"
+            f"{needs} need{pluralize(needs)}, {actions} action{pluralize(actions)}"
         ),
         detail=note,
         source=agreed,

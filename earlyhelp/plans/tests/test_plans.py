@@ -113,7 +113,7 @@ def test_agreeing_keeps_each_version_as_it_was_and_notes_the_chronology(
     assert "Done" in [a["status"] for a in second.snapshot["needs"][0]["actions"]]
     entries = ChronologyEntry.objects.filter(family=case.family, kind=ChronologyKind.PLAN)
     assert entries.count() == 2
-    assert "version 1 agreed with the family: 1 needs, 3 actions" in entries.last().summary
+    assert "version 1 agreed with the family: 1 need, 3 actions" in entries.last().summary
 
 
 def test_a_stale_save_is_refused_not_overwritten(case: AllocatedFamily) -> None:
