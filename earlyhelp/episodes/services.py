@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -828,10 +828,17 @@ def _request_approval(
         requested_by=actor,
         requested_at=timezone.now(),
     )
-    approval.full_clean()
+    # The one-waiting-per-episode constraint is the database's (below), for racing requests.
+    approval.full_clean(validate_constraints=False)
     title = APPROVAL_TITLES[ApprovalKind(kind)]
     _reason(approval, f"{title}: asked for a manager's approval")
-    approval.save()
+    try:
+        with transaction.atomic():
+            approval.save()
+    except IntegrityError:
+        # Someone else's request got in first (the one-waiting-per-episode constraint).
+        _refuse_while_pending(episode)
+        raise
     add_chronology_entry(
         family=episode.family,
         episode=episode,

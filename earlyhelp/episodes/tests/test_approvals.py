@@ -523,3 +523,27 @@ def test_engagement_attempts_and_supervision_notes_keep_a_change_reason(
     assert isinstance(attempt, EngagementAttempt) and isinstance(note, SupervisionNote)
     assert attempt.history.get().history_change_reason == "Engagement attempt: No answer"
     assert note.history.get().history_change_reason == "Management oversight note recorded"
+
+
+def test_the_database_keeps_one_waiting_request_per_episode(
+    manager: User,
+    council_team: Team,
+    lead: User,
+    social_worker: User,
+    approvals_on: CouncilConfiguration,
+    monkeypatch: Any,
+) -> None:
+    """Two requests racing past the check: the constraint stops the second, in plain words."""
+    _, episode = open_family(manager, council_team, lead)
+    ask_step_up(lead, episode, social_worker)
+    real = services.pending_approval
+    calls: list[int] = []
+
+    def misses_the_first_time(episode: Episode) -> EpisodeApproval | None:
+        calls.append(1)
+        return None if len(calls) == 1 else real(episode)
+
+    monkeypatch.setattr(services, "pending_approval", misses_the_first_time)
+    with pytest.raises(ValidationError, match="already waiting for a manager's approval"):
+        ask_step_up(lead, episode, social_worker)
+    assert EpisodeApproval.objects.filter(decision=ApprovalDecision.PENDING).count() == 1
