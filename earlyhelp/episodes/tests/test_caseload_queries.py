@@ -239,3 +239,19 @@ def test_family_record_queries_do_not_grow_from_2_to_20_of_everything(
         assert "Partner 19" in page and "Lead 19" in page and "Needs changed" in page
     elif name == "episodes:chronology":
         assert "School meeting 0" in page and "School meeting 19" in page
+
+
+def test_team_caseload_pages_past_the_end_and_nonsense_show_the_last_and_first(
+    manager: User, council_team: Team, lead: User, colleague: User
+) -> None:
+    client = sign_in(Client(), manager)
+    url = reverse("episodes:team_caseload") + "?sort=family&page="
+    _caseload(manager, council_team, lead, colleague, 10, 13)  # 26 live families: two pages
+    first = client.get(url + "1").content.decode()
+    assert "26 families" in first and "Page 1 of 2" in first
+    assert "Led10 family" in first and "Taf22 family" not in first
+    last = client.get(url + "99").content.decode()
+    assert "Page 2 of 2" in last and "Taf22 family" in last and "Led10 family" not in last
+    assert client.get(url + "two").content.decode().count("Led10 family") == 1
+    empty = client.get(reverse("episodes:team_caseload") + "?status=stepped_up&page=3")
+    assert "0 families" in empty.content.decode() and "No families match." in empty.content.decode()
