@@ -21,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.urls import reverse
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from earlyhelp.assessments.models import EDITABLE, AreaScore, Assessment
 from earlyhelp.core.calendar import WorkingCalendar, calendar_for_council
@@ -115,9 +116,41 @@ class EpisodeAttention:
         return (-self.most_overdue, -self.worst, self.episode.family.name.lower())
 
 
+_PLACEHOLDER = 2_147_483_646
+
+
+@cache
+def _link_pattern(name: str, prefix: str) -> str:
+    return reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
+
+
+def _link(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` without resolving the pattern again for every row."""
+    return _link_pattern(name, get_script_prefix()).format(pk)
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def day_label(day: date, today: date) -> str:
-    """ "Tue 1 September", with the year when it is not this year's."""
-    return date_format(day, "D j F" if day.year == today.year else "D j F Y")
+    """ "Tue 1 September", with the year when it is not this year's. (Spelt out here rather
+    than with Django's date format: a large team's list formats thousands of dates.)"""
+    label = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return label if day.year == today.year else f"{label} {day.year}"
 
 
 def _working_days(n: int) -> str:
@@ -167,35 +200,53 @@ def _annotated(episodes: QuerySet[Episode], today: date) -> QuerySet[Episode]:
         datetime.combine(today + timedelta(days=1), datetime.min.time())
     )
     held = Meeting.objects.filter(episode=OuterRef("pk"), held_at__isnull=False)
-    return episodes.select_related("family", "lead_practitioner", "allocated_team").annotate(
-        last_note_on=Subquery(
-            CaseNote.objects.filter(
-                family=OuterRef("family_id"), kind__in=CONTACT_NOTES, occurred_on__lte=today
-            )
-            .order_by("-occurred_on")
-            .values("occurred_on")[:1]
-        ),
-        last_attempt_on=Subquery(
-            EngagementAttempt.objects.filter(family=OuterRef("family_id"), attempted_on__lte=today)
-            .order_by("-attempted_on")
-            .values("attempted_on")[:1]
-        ),
-        last_meeting_at=Subquery(
-            held.filter(starts_at__lt=end_of_today).order_by("-starts_at").values("starts_at")[:1]
-        ),
-        # As meetings.services.next_review_due: set by the latest review held, else the review
-        # interval after the first team around the family meeting held.
-        next_review_on=Subquery(
-            held.filter(kind=MeetingKind.REVIEW)
-            .order_by("-starts_at", "-pk")
-            .values("next_review_on")[:1]
-        ),
-        first_taf_at=Subquery(
-            held.filter(kind=MeetingKind.TEAM_AROUND_THE_FAMILY)
-            .order_by("starts_at", "pk")
-            .values("starts_at")[:1]
-        ),
-        has_assessment=Exists(Assessment.objects.filter(episode=OuterRef("pk"))),
+    return (
+        episodes.select_related("family", "lead_practitioner")
+        .only(
+            "pk",
+            "status",
+            "opened_at",
+            "allocated_at",
+            "allocated_team_id",
+            "external_lead_name",
+            "family__name",
+            "lead_practitioner__full_name",
+            "lead_practitioner__email",
+        )
+        .annotate(
+            last_note_on=Subquery(
+                CaseNote.objects.filter(
+                    family=OuterRef("family_id"), kind__in=CONTACT_NOTES, occurred_on__lte=today
+                )
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
+            last_attempt_on=Subquery(
+                EngagementAttempt.objects.filter(
+                    family=OuterRef("family_id"), attempted_on__lte=today
+                )
+                .order_by("-attempted_on")
+                .values("attempted_on")[:1]
+            ),
+            last_meeting_at=Subquery(
+                held.filter(starts_at__lt=end_of_today)
+                .order_by("-starts_at")
+                .values("starts_at")[:1]
+            ),
+            # As meetings.services.next_review_due: set by the latest review held, else the review
+            # interval after the first team around the family meeting held.
+            next_review_on=Subquery(
+                held.filter(kind=MeetingKind.REVIEW)
+                .order_by("-starts_at", "-pk")
+                .values("next_review_on")[:1]
+            ),
+            first_taf_at=Subquery(
+                held.filter(kind=MeetingKind.TEAM_AROUND_THE_FAMILY)
+                .order_by("starts_at", "pk")
+                .values("starts_at")[:1]
+            ),
+            has_assessment=Exists(Assessment.objects.filter(episode=OuterRef("pk"))),
+        )
     )
 
 
@@ -255,7 +306,7 @@ def _episode_checks(
                 what="Review",
                 overdue_kind=Kind.REVIEW_OVERDUE,
                 due_kind=Kind.REVIEW_DUE,
-                link=reverse("meetings:family", args=[family_id]),
+                link=_link("meetings:family", family_id),
                 key=f"review:{episode.pk}:{review_due.isoformat()}",
             )
             if item is not None:
@@ -275,7 +326,7 @@ def _episode_checks(
                         Severity.OVERDUE,
                         text,
                         due,
-                        reverse("assessments:family", args=[family_id]),
+                        _link("assessments:family", family_id),
                         f"assessment_start:{episode.pk}",
                         overdue_by=late,
                     )
@@ -301,7 +352,7 @@ def _episode_checks(
                 Severity.CONCERN,
                 text,
                 since,
-                reverse("episodes:notes", args=[family_id]),
+                _link("episodes:notes", family_id),
                 f"no_contact:{episode.pk}:{since.isoformat()}",
                 overdue_by=max(cal.working_days_between(threshold, today), 0),
             )
@@ -323,7 +374,7 @@ def _assessment_checks(
             what="Assessment",
             overdue_kind=Kind.ASSESSMENT_OVERDUE,
             due_kind=Kind.ASSESSMENT_DUE,
-            link=reverse("assessments:assessment", args=[pk]),
+            link=_link("assessments:assessment", pk),
             key=f"assessment:{pk}",
         )
         if item is not None:
@@ -337,35 +388,47 @@ def _action_checks(
     cal: WorkingCalendar,
     owner: int | None,
 ) -> None:
-    actions = (
-        PlanAction.objects.filter(
-            need__plan__episode__in=ids, status__in=OPEN_ACTIONS, due_on__lt=today
-        )
-        .select_related("need__plan", "owner_user", "owner_person")
-        .order_by("due_on", "pk")
-    )
+    actions = PlanAction.objects.filter(
+        need__plan__episode__in=ids, status__in=OPEN_ACTIONS, due_on__lt=today
+    ).order_by("due_on", "pk")
     if owner is not None:
         actions = actions.filter(owner_kind=ActionOwnerKind.PRACTITIONER, owner_user_id=owner)
-    for action in actions:
-        late = cal.working_days_between(action.due_on, today)
-        what = _shorten(action.description)
-        who = action.owner_name
-        text = f"Plan action past its date: “{what}”"
+    # Plain rows, not models: a large team can have thousands of late actions.
+    for row in actions.values_list(
+        "pk",
+        "need__plan__episode_id",
+        "description",
+        "due_on",
+        "owner_kind",
+        "owner_user_id",
+        "owner_user__full_name",
+        "owner_user__email",
+        "owner_organisation",
+        "owner_person__given_name",
+        "owner_person__family_name",
+    ):
+        pk, episode_id, description, due_on, kind, user_id, full_name, email = row[:8]
+        organisation, given_name, family_name = row[8:]
+        if kind == ActionOwnerKind.PRACTITIONER:
+            who = full_name or email or ""
+        elif kind == ActionOwnerKind.FAMILY_MEMBER:
+            who = f"{given_name or ''} {family_name or ''}".strip()
+        else:
+            who = organisation
+        text = f"Plan action past its date: “{_shorten(description)}”"
         if who:
             text += f" ({who})"
-        text += f", due {day_label(action.due_on, today)}"
-        found[action.need.plan.episode_id].items.append(
+        text += f", due {day_label(due_on, today)}"
+        found[episode_id].items.append(
             Item(
                 Kind.ACTION_OVERDUE,
                 Severity.OVERDUE,
                 text,
-                action.due_on,
-                reverse("plans:action", args=[action.pk]),
-                f"action:{action.pk}",
-                overdue_by=late,
-                owner_id=action.owner_user_id
-                if action.owner_kind == ActionOwnerKind.PRACTITIONER
-                else None,
+                due_on,
+                _link("plans:action", pk),
+                f"action:{pk}",
+                overdue_by=cal.working_days_between(due_on, today),
+                owner_id=user_id if kind == ActionOwnerKind.PRACTITIONER else None,
             )
         )
 
@@ -373,10 +436,20 @@ def _action_checks(
 def _score_checks(found: dict[int, EpisodeAttention], ids: QuerySet, today: date) -> None:
     """Any area whose latest score is lower than the one before it."""
     history: dict[tuple[int, str], list[tuple[date, int, str]]] = defaultdict(list)
-    for episode_id, key, label, score, scored_on in (
+    latest_two = (
         AreaScore.objects.filter(episode__in=ids, scored_on__lte=today)
+        .annotate(
+            newness=Window(
+                RowNumber(),
+                partition_by=[F("episode_id"), F("area_key")],
+                order_by=[F("scored_on").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newness__lte=2)
         .order_by("episode_id", "area_key", "scored_on", "pk")
-        .values_list("episode_id", "area_key", "area_label", "score", "scored_on")
+    )
+    for episode_id, key, label, score, scored_on in latest_two.values_list(
+        "episode_id", "area_key", "area_label", "score", "scored_on"
     ):
         history[(episode_id, key)].append((scored_on, score, label))
     worse: dict[int, list[tuple[date, str]]] = defaultdict(list)
@@ -394,7 +467,7 @@ def _score_checks(found: dict[int, EpisodeAttention], ids: QuerySet, today: date
                 f"Scores getting worse: {'; '.join(text for _, text in sorted(areas))} "
                 f"(scored {day_label(latest, today)})",
                 latest,
-                reverse("meetings:distance_travelled", args=[family_id]),
+                _link("meetings:distance_travelled", family_id),
                 f"scores:{episode_id}:{latest.isoformat()}",
             )
         )
@@ -425,7 +498,7 @@ def overdue_follow_ups(
                 f"{task.get_kind_display()} overdue by {_working_days(late)} "
                 f"(due {day_label(task.due, today)})",
                 task.due,
-                reverse("episodes:family_episode", args=[task.episode.family_id]),
+                _link("episodes:family_episode", task.episode.family_id),
                 f"follow_up:{task.pk}",
                 overdue_by=late,
             )

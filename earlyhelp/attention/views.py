@@ -6,6 +6,7 @@ drift is worked out in `drift.py`; both pages are recorded in the access log."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,6 +24,8 @@ from . import services
 from .drift import EpisodeAttention, merged, needs_attention, overdue_follow_ups
 from .models import Reminder
 
+#: Families per page of the team list (worked out for all, most overdue first, then paged).
+PAGE_SIZE = 50
 #: Unread reminders shown at most (the oldest beyond this wait for the next mark-as-read).
 REMINDERS_SHOWN = 50
 
@@ -163,9 +166,11 @@ def team(request: HttpRequest) -> HttpResponse:
         object_id=",".join(str(t) for t in team_ids)[:64],
         description=f"Team needs-attention list: {len(rows)} families",
     )
+    paginator = Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     groups: list[tuple[str, list[EpisodeAttention]]] = []
     if sort == "lead":
-        for row in rows:
+        for row in page.object_list:
             name = _lead(row.episode)
             if not groups or groups[-1][0] != name:
                 groups.append((name, []))
@@ -175,6 +180,9 @@ def team(request: HttpRequest) -> HttpResponse:
         "attention/team.html",
         {
             "rows": rows,
+            "page": page,
+            "paginator": paginator,
+            "page_query": urlencode({k: v for k, v in (("lead", lead), ("sort", sort)) if v}) + "&",
             "groups": groups,
             "leads": leads,
             "lead": lead,

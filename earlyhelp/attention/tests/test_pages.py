@@ -265,3 +265,18 @@ def test_page_queries_do_not_grow_with_the_families(world: World) -> None:
     assert many == few
     page = manager.get(TEAM).content.decode()
     assert "30 families, 60 things to look at." in page
+
+
+def test_the_team_list_comes_in_pages(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("earlyhelp.attention.views.PAGE_SIZE", 2)
+    for name in ("Ames family", "Bell family", "Cole family"):
+        drifting(world, name)
+    client = client_for(world.manager)
+    page = client.get(TEAM, {"sort": "family"}).content.decode()
+    assert "3 families, 6 things to look at." in page
+    assert "Ames family" in page and "Bell family" in page and "Cole family" not in page
+    assert 'href="?sort=family&amp;page=2"' in page
+    page = client.get(TEAM, {"sort": "family", "page": "2"}).content.decode()
+    assert "Cole family" in page and "Ames family" not in page
+    page = client.get(TEAM, {"sort": "family", "page": "many"}).content.decode()
+    assert "Ames family" in page
