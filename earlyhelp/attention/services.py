@@ -2,7 +2,7 @@
 email per person, and marking reminders as read. The only write path for `Reminder`."""
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from earlyhelp.episodes.models import Episode, FollowUpTask
 from .drift import MANAGER_KINDS, EpisodeAttention, Item, merged, needs_attention
 from .drift import overdue_follow_ups as follow_ups
 from .models import Reminder, ReminderKind, ReminderRun
+
+#: Reminders older than this are deleted by the daily job (read or not).
+KEEP_REMINDERS_DAYS = 60
 
 #: How the email counts each kind: (one, many).
 EMAIL_LINES = {
@@ -111,6 +114,8 @@ def send_daily_reminders(today: date, *, again: bool = False) -> dict[str, int]:
             )
         )
     Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    # Reminders are prompts, not case records: a still-open item is reminded afresh each day.
+    Reminder.objects.filter(for_date__lt=today - timedelta(days=KEEP_REMINDERS_DAYS)).delete()
     emails = _email_summaries(today, config)
     run.finished_at = timezone.now()
     run.reminders = len(new)

@@ -190,3 +190,23 @@ def test_the_job_is_registered_and_the_command_takes_a_date(
     assert "Tuesday 29 December 2026: 2 new reminders, 2 emails." in out.getvalue()
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "29/12/2026")
+
+
+def test_old_reminders_are_cleared_away(world: World, christmas_review: Episode) -> None:
+    old = Reminder.objects.create(
+        user=world.lead,
+        kind=ReminderKind.NO_CONTACT,
+        key="x",
+        text="x",
+        for_date=date(2026, 10, 29),
+    )
+    kept = Reminder.objects.create(
+        user=world.lead,
+        kind=ReminderKind.NO_CONTACT,
+        key="x",
+        text="x",
+        for_date=date(2026, 10, 30),
+    )
+    send_daily_reminders(date(2026, 12, 29))  # keeps 60 days: from 30 October
+    assert not Reminder.objects.filter(pk=old.pk).exists()
+    assert Reminder.objects.filter(pk=kept.pk).exists()
