@@ -547,3 +547,33 @@ def test_the_database_keeps_one_waiting_request_per_episode(
     with pytest.raises(ValidationError, match="already waiting for a manager's approval"):
         ask_step_up(lead, episode, social_worker)
     assert EpisodeApproval.objects.filter(decision=ApprovalDecision.PENDING).count() == 1
+
+
+def test_the_approvals_list_makes_the_same_queries_for_2_and_10_requests(
+    manager: User, council_team: Team, lead: User, approvals_on: CouncilConfiguration
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def requests(count: int) -> None:
+        for _ in range(count):
+            family = people_services.create_family(actor=None, name="Another family")
+            episode = services.open_episode(actor=None, family=family)
+            services.allocate(
+                actor=manager, episode=episode, team=council_team, lead_practitioner=lead
+            )
+            services.record_closure(
+                actor=lead, episode=episode, reason=ClosureReason.objects.get(code="outcomes-met")
+            )
+
+    client = client_for(manager)
+    url = reverse("episodes:approvals")
+    requests(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    requests(8)
+    with CaptureQueriesContext(connection) as ten:
+        page = client.get(url).content.decode()
+    assert "10 waiting" in page
+    assert len(ten.captured_queries) == len(two.captured_queries)
