@@ -131,6 +131,22 @@ def test_demo_has_an_episode_at_every_stage():
     assert stepped_up.family.name in mine
     assert "Sustainment check" in mine
     assert "12 families" in team or team.count("govuk-table__row") >= 12
+    # Every page of every demo family's record opens for the practitioner.
+    client = sign_in(Client(), practitioner)
+    pages = (
+        "episodes:family_episode",
+        "episodes:chronology",
+        "assessments:family",
+        "plans:family",
+        "meetings:family",
+    )
+    for episode in Episode.objects.exclude(lead_practitioner=None).exclude(
+        status=EpisodeStatus.AWAITING_ALLOCATION
+    ):
+        for page in pages:
+            url = reverse(page, args=[episode.family_id])
+            assert client.get(url).status_code == 200, url
+    assert sign_in(Client(), practitioner).get(reverse("attention:mine")).status_code == 200
 
 
 @pytest.fixture
