@@ -22,6 +22,9 @@ from .models import Reminder, ReminderKind, ReminderRun
 #: Reminders older than this are deleted by the daily job (read or not).
 KEEP_REMINDERS_DAYS = 60
 
+#: Reminders written per transaction.
+REMINDER_BATCH = 2000
+
 #: How the email counts each kind: (one, many).
 EMAIL_LINES = {
     ReminderKind.ASSESSMENT_OVERDUE: ("assessment overdue", "assessments overdue"),
@@ -77,35 +80,39 @@ def who_is_reminded(found: list[EpisodeAttention]) -> list[tuple[int, Episode, I
     return wanted
 
 
-@transaction.atomic
 def send_daily_reminders(today: date, *, again: bool = False) -> dict[str, int]:
     """The daily job. On a working day: a reminder in the product for each person and each
     thing that needs their attention today (new or still open), and one email per person
     summarising them. On a weekend or bank holiday it does nothing: the next working day's run
-    finds everything still open. Safe to run many times a day: the first run of a day does the
-    work, later ones return at once (`again=True` runs it anyway, still creating no reminder
-    twice and sending nobody a second email that day)."""
+    finds everything still open. Safe to run many times a day: once a run of the day has
+    finished, later ones return at once (`again=True` runs it anyway, still creating no
+    reminder twice and sending nobody a second email that day).
+
+    The drift is worked out outside any transaction and the reminders are written in short
+    batches (on SQLite a write transaction blocks every other writer); the uniqueness rule
+    makes a run that stopped half-way safe to run again. The emails are sent in one
+    transaction holding the day's run row, so two runs at once cannot both email someone."""
     config = CouncilConfiguration.current()
+    nothing = {"working_day": 1, "reminders": 0, "emails": 0}
     if not calendar_for_council(config).is_working_day(today):
-        return {"working_day": 0, "reminders": 0, "emails": 0}
-    run, first = ReminderRun.objects.get_or_create(for_date=today)
-    if not first and not again:
-        return {"working_day": 1, "reminders": 0, "emails": 0}
+        return {**nothing, "working_day": 0}
+    if not again and ReminderRun.objects.filter(for_date=today, finished_at__isnull=False).exists():
+        return nothing
+    run, _ = ReminderRun.objects.get_or_create(for_date=today)
     found = merged(
         needs_attention(Episode.objects.all(), today, config=config),
         _tasks_with_assignees(today, config),
     )
-    wanted = who_is_reminded(found)
     existing = set(Reminder.objects.filter(for_date=today).values_list("user_id", "key"))
     new = []
-    for user_id, episode, item in wanted:
+    for user_id, episode, item in who_is_reminded(found):
         if (user_id, item.key) in existing:
             continue
         existing.add((user_id, item.key))
         new.append(
             Reminder(
                 user_id=user_id,
-                episode=episode,
+                episode_id=episode.pk,
                 kind=item.kind,
                 key=item.key,
                 text=item.text[:500],
@@ -113,14 +120,18 @@ def send_daily_reminders(today: date, *, again: bool = False) -> dict[str, int]:
                 for_date=today,
             )
         )
-    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    for start in range(0, len(new), REMINDER_BATCH):
+        with transaction.atomic():
+            Reminder.objects.bulk_create(new[start : start + REMINDER_BATCH], ignore_conflicts=True)
     # Reminders are prompts, not case records: a still-open item is reminded afresh each day.
     Reminder.objects.filter(for_date__lt=today - timedelta(days=KEEP_REMINDERS_DAYS)).delete()
-    emails = _email_summaries(today, config)
-    run.finished_at = timezone.now()
-    run.reminders = len(new)
-    run.emails = emails
-    run.save()
+    with transaction.atomic():
+        run = ReminderRun.objects.select_for_update().get(pk=run.pk)
+        emails = _email_summaries(today, config)
+        run.finished_at = timezone.now()
+        run.reminders += len(new)
+        run.emails += emails
+        run.save()
     return {"working_day": 1, "reminders": len(new), "emails": emails}
 
 

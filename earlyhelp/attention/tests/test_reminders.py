@@ -210,3 +210,23 @@ def test_old_reminders_are_cleared_away(world: World, christmas_review: Episode)
     send_daily_reminders(date(2026, 12, 29))  # keeps 60 days: from 30 October
     assert not Reminder.objects.filter(pk=old.pk).exists()
     assert Reminder.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_run_that_stopped_half_way_is_finished_by_the_next(
+    world: World, christmas_review: Episode, django_capture_on_commit_callbacks
+) -> None:
+    day = date(2026, 12, 29)
+    ReminderRun.objects.create(for_date=day)  # started, never finished
+    Reminder.objects.create(
+        user=world.lead,
+        episode=christmas_review,
+        kind=ReminderKind.REVIEW_OVERDUE,
+        key=f"review:{christmas_review.pk}:2026-12-25",
+        text="Review overdue by 1 working day (due Fri 25 December)",
+        for_date=day,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_daily_reminders(day)
+    assert result == {"working_day": 1, "reminders": 1, "emails": 2}  # the manager's is new
+    assert Reminder.objects.filter(for_date=day).count() == 2
+    assert ReminderRun.objects.get(for_date=day).finished_at is not None
