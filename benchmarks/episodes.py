@@ -115,25 +115,25 @@ def sizes() -> str:
         + ", ".join(f"{status} {n}" for status, n in sorted(by_status.items()))
         + f"; live {by_status.get(EpisodeStatus.OPEN, 0) + by_status.get('stepped_up', 0)})"
     ]
-    for label in (
-        "episodes.EpisodeChild",
-        "episodes.TeamAroundFamilyMember",
-        "episodes.ChronologyEntry",
-        "episodes.CaseNote",
-        "episodes.LevelChange",
-        "episodes.FollowUpTask",
-        "assessments.Assessment",
-        "plans.Plan",
-        "meetings.Meeting",
-        "people.Family",
-        "people.Involvement",
-        "frontdoor.Contact",
+    for label, name in (
+        ("children in scope", "episodes.EpisodeChild"),
+        ("level changes", "episodes.LevelChange"),
+        ("team around the family members", "episodes.TeamAroundFamilyMember"),
+        ("chronology entries", "episodes.ChronologyEntry"),
+        ("case notes", "episodes.CaseNote"),
+        ("follow-up tasks", "episodes.FollowUpTask"),
+        ("assessments", "assessments.Assessment"),
+        ("plans", "plans.FamilyPlan"),
+        ("meetings", "meetings.Meeting"),
+        ("families", "people.Family"),
+        ("involvements", "people.Involvement"),
+        ("contacts", "frontdoor.Contact"),
     ):
         try:
-            model = apps.get_model(label)
+            model = apps.get_model(name)
         except LookupError:
             continue
-        parts.append(f"{model._meta.verbose_name_plural} {model.objects.count()}")
+        parts.append(f"{label} {model.objects.count()}")
     return ", ".join(parts)
 
 
