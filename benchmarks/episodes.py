@@ -140,16 +140,18 @@ def sizes() -> str:
 LIVE = ("open", "stepped_up")
 
 
-def busiest_lead() -> tuple[Any, int]:
-    """The practitioner leading the most live (open or stepped-up) episodes."""
+def busiest_lead(team: Any = None) -> tuple[Any, int]:
+    """The practitioner leading the most live (open or stepped-up) episodes (of `team`)."""
     from django.db.models import Count
 
     from earlyhelp.accounts.models import User
     from earlyhelp.episodes.models import Episode
 
+    live = Episode.objects.filter(status__in=LIVE, lead_practitioner__isnull=False)
+    if team is not None:
+        live = live.filter(allocated_team=team)
     row = (
-        Episode.objects.filter(status__in=LIVE, lead_practitioner__isnull=False)
-        .values("lead_practitioner_id")
+        live.values("lead_practitioner_id")
         .annotate(n=Count("pk"))
         .order_by("-n", "lead_practitioner_id")
         .first()
@@ -286,6 +288,7 @@ def main() -> None:
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         lead, led = busiest_lead()
         manager, team, team_live = biggest_team_manager()
+        team_lead, team_led = busiest_lead(team)
         histories = families_by_history()
         print(f"busiest lead: {lead.email} ({led} live episodes)")
         print(f"manager: {manager.email} of {team.name} ({team_live} live episodes)")
@@ -302,9 +305,9 @@ def main() -> None:
             ("team caseload (default: not closed, opened)", manager, team_url),
             ("team caseload, open, by family A-Z", manager, f"{team_url}?status=open&sort=family"),
             (
-                "team caseload, one lead, by status desc",
+                f"team caseload, one lead ({team_led}), by status desc",
                 manager,
-                f"{team_url}?lead={lead.pk}&sort=status&order=desc",
+                f"{team_url}?lead={team_lead.pk}&sort=status&order=desc",
             ),
             (
                 "team caseload, closed, by lead, page 3",
