@@ -95,6 +95,8 @@ def _context(family: Family, current: str, **extra: Any) -> dict[str, Any]:
 def family_episode(request: HttpRequest, pk: int) -> HttpResponse:
     family = _family(request, pk, "Episode")
     episode = services.current_episode(family)
+    if episode is not None:
+        episode.family = family  # loaded already: works_on and manages read it, no query needed
     children: list[EpisodeChild] = []
     changes: list[LevelChange] = []
     members: list[TeamAroundFamilyMember] = []
