@@ -10,6 +10,7 @@ from earlyhelp.accounts.models import Membership
 from earlyhelp.accounts.roles import OrganisationKind, Role
 from earlyhelp.core.access import AccessPolicy, Action
 from earlyhelp.people.access import families
+from earlyhelp.people.models import Family
 
 from .models import Episode, EpisodeStatus
 
@@ -28,6 +29,13 @@ def allocates(user: Any) -> bool:
             organisation__kind=OrganisationKind.COUNCIL,
         ).exists()
     )
+
+
+def _restricted_families() -> QuerySet[Family, Any]:
+    """As a NOT IN subquery: the planner keeps the team's index scan (a join on the family
+    table for `is_restricted` made every caseload read all families: 68 against 32 ms for a
+    busy team on the large council's data)."""
+    return Family.objects.filter(is_restricted=True).values("pk")
 
 
 class EpisodeAccess(AccessPolicy[Episode]):
@@ -50,7 +58,7 @@ class EpisodeAccess(AccessPolicy[Episode]):
         # practitioner, a place on the team around the family), never through a team's.
         reason = (
             Q(lead_practitioner=user)
-            | Q(allocated_team_id__in=teams, family__is_restricted=False)
+            | (Q(allocated_team_id__in=teams) & ~Q(family_id__in=_restricted_families()))
             | Q(family__in=families.visible_to(user))
         )
         if allocates(user):

@@ -31,7 +31,7 @@ from earlyhelp.core.seeding import SeedContext
 from earlyhelp.meetings import services as meetings
 from earlyhelp.meetings.codes import Attendance, MeetingKind
 from earlyhelp.meetings.models import Meeting
-from earlyhelp.people.codes import FamilyRole
+from earlyhelp.people.codes import FamilyRole, InvolvementReason
 from earlyhelp.people.models import Family, Person
 from earlyhelp.plans import services as plans
 from earlyhelp.plans.codes import ActionOwnerKind, ActionStatus
@@ -422,6 +422,12 @@ def _seed_demo(context: SeedContext) -> None:
         for f in Family.objects.filter(pk__in=order, is_restricted=False)
         .exclude(pk__in=live)
         .exclude(members=None)
+        # The demo school's pupils stay free of episodes: the DSL's demo is asking for help
+        # for a family nobody works with yet.
+        .exclude(
+            members__person__involvements__reason=InvolvementReason.SCHOOL,
+            members__person__involvements__ended_at__isnull=True,
+        )
     }
     families = [free[pk] for pk in order if pk in free and _children(free[pk])]
     if len(families) < len(STAGES):

@@ -23,7 +23,8 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def _siblings(e2e: E2E) -> list[dict[str, str]]:
-    """Two children of one demo family, preferring pupils the demo DSL may open."""
+    """Two children of one demo family, preferring pupils the demo DSL may open, in a family
+    with no live episode (a request for a family already worked with joins its episode)."""
     printed = e2e.database.shell(
         "import json\n"
         "from collections import defaultdict\n"
@@ -37,9 +38,11 @@ def _siblings(e2e: E2E) -> list[dict[str, str]]:
         " person__date_of_birth__isnull=False).select_related('person')"
         ".order_by('family_id', 'person__date_of_birth')[:5000]:\n"
         "    families[m.family_id].append(m.person)\n"
-        "pairs = [kids[:2] for kids in families.values() if len(kids) >= 2]\n"
-        "pairs.sort(key=lambda kids: -sum(k.pk in visible for k in kids))\n"
-        "print(json.dumps([{'given': k.given_name, 'family': k.family_name} for k in pairs[0]]))\n"
+        "from earlyhelp.episodes.models import Episode\n"
+        "live = set(Episode.objects.exclude(status='closed').values_list('family_id', flat=True))\n"
+        "pairs = [(f, kids[:2]) for f, kids in families.items() if len(kids) >= 2]\n"
+        "pairs.sort(key=lambda p: (-sum(k.pk in visible for k in p[1]), p[0] in live))\n"
+        "print(json.dumps([{'given': k.given_name, 'family': k.family_name} for k in pairs[0][1]]))\n"
     )
     return json.loads(printed.strip().splitlines()[-1])
 

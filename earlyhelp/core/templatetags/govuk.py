@@ -303,6 +303,7 @@ def service_navigation_tag(context: template.Context) -> SafeString:
             m.role == "team_manager" and m.organisation.kind == "council" for m in memberships
         )
         sections = [("My caseload", "episodes:my_caseload", bool(memberships))]
+        sections.append(("Needs attention", "attention:mine", bool(memberships)))
         sections.append(("People", "people:find", bool(memberships)))
         sections.append(("Requests for support", "frontdoor:requests", bool(memberships)))
         sections.append(
@@ -314,6 +315,7 @@ def service_navigation_tag(context: template.Context) -> SafeString:
         )
         sections.append(("Allocation", "episodes:allocation_queue", manages_council_team))
         sections.append(("Team caseload", "episodes:team_caseload", manages_council_team))
+        sections.append(("Approvals", "episodes:approvals", manages_council_team))
         sections.append(("Manage", "accounts:manage_organisations", user.is_administrator))
         sections.append(("Audit", "core:audit_people", user.is_auditor))
         sections.append(("Your account", "accounts:account", True))
