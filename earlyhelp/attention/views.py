@@ -106,6 +106,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "reminders": reminders,
             "today": today,
             "count": sum(len(row.items) for row in lead_rows + around),
+            "manages_teams": allocates(user),
         },
     )
 

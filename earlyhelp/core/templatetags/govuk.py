@@ -315,7 +315,6 @@ def service_navigation_tag(context: template.Context) -> SafeString:
         )
         sections.append(("Allocation", "episodes:allocation_queue", manages_council_team))
         sections.append(("Team caseload", "episodes:team_caseload", manages_council_team))
-        sections.append(("Approvals", "episodes:approvals", manages_council_team))
         sections.append(("Manage", "accounts:manage_organisations", user.is_administrator))
         sections.append(("Audit", "core:audit_people", user.is_auditor))
         sections.append(("Your account", "accounts:account", True))
