@@ -420,6 +420,7 @@ class ApprovalDecision(models.TextChoices):
     PENDING = "pending", "Waiting for approval"
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "No longer needed"
 
 
 class EpisodeApproval(models.Model):

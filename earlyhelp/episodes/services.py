@@ -953,6 +953,8 @@ def _locked_pending(approval: EpisodeApproval) -> EpisodeApproval:
         .select_related("episode__family", "requested_by")
         .get(pk=approval.pk)
     )
+    if approval.decision == ApprovalDecision.WITHDRAWN:
+        raise ValidationError(f"This request is no longer needed: {approval.comments}")
     if not approval.is_pending:
         raise ValidationError(
             f"This request was already {approval.get_decision_display().lower()}."
@@ -1046,3 +1048,47 @@ def _decide(
             [approval.requested_by.email],
         )
     return approval
+
+
+@transaction.atomic
+def withdraw_pending_approval(
+    *, actor: User | None, episode: Episode, why: str
+) -> EpisodeApproval | None:
+    """Something else settled the episode while a request waited (the front door referred the
+    family to children's social care): the request is closed as no longer needed, with why, so
+    it neither blocks new requests nor waits for a decision that can no longer be carried out.
+    The requester is told (the episode's history, the chronology, an email)."""
+    pending = (
+        EpisodeApproval.objects.select_for_update()
+        .select_related("episode__family", "requested_by")
+        .filter(episode=episode, decision=ApprovalDecision.PENDING)
+        .first()
+    )
+    if pending is None:
+        return None
+    pending.decision = ApprovalDecision.WITHDRAWN
+    pending.decided_by = actor
+    pending.decided_at = timezone.now()
+    pending.comments = why
+    title = APPROVAL_TITLES[ApprovalKind(pending.kind)]
+    _reason(pending, f"{title}: no longer needed")
+    pending.save()
+    add_chronology_entry(
+        family=episode.family,
+        episode=episode,
+        kind=ChronologyKind.APPROVAL,
+        summary=f"{title} no longer needed",
+        detail=why,
+        significant=False,
+        source=pending,
+        actor=actor,
+    )
+    if pending.requested_by.email:
+        _email_on_commit(
+            f"Your request is no longer needed: {title.lower()}",
+            f"Your request ({title.lower()}) was waiting for a manager's approval, but the "
+            "family's episode has changed since, so it has been closed.\n\n"
+            "Sign in to see why on the family's episode page.",
+            [pending.requested_by.email],
+        )
+    return pending

@@ -371,6 +371,12 @@ def _step_up_live_episodes(
     for episode in Episode.objects.filter(
         family_id__in=family_ids, status=EpisodeStatus.OPEN
     ).order_by("pk"):
+        episode_services.withdraw_pending_approval(
+            actor=actor,
+            episode=episode,
+            why=f"The front door referred the family to children's social care "
+            f"({contact.reference}), which steps the episode up.",
+        )
         episode_services.step_up(
             actor=actor,
             episode=episode,

@@ -577,3 +577,36 @@ def test_the_approvals_list_makes_the_same_queries_for_2_and_10_requests(
         page = client.get(url).content.decode()
     assert "10 waiting" in page
     assert len(ten.captured_queries) == len(two.captured_queries)
+
+
+def test_a_referral_to_social_care_closes_a_waiting_request_as_no_longer_needed(
+    manager: User,
+    council_team: Team,
+    lead: User,
+    approvals_on: CouncilConfiguration,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    family, episode = open_family(manager, council_team, lead)
+    waiting = services.record_closure(
+        actor=lead, episode=episode, reason=ClosureReason.objects.get(code="outcomes-met")
+    )
+    assert isinstance(waiting, EpisodeApproval) and waiting.is_pending
+    child = family.members.get(role=FamilyRole.CHILD).person
+    with django_capture_on_commit_callbacks(execute=True):
+        _user, contact = _refer_to_social_care([child], "Bruising reported by the school")
+    waiting.refresh_from_db()
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.STEPPED_UP
+    assert waiting.decision == ApprovalDecision.WITHDRAWN
+    assert contact.reference in waiting.comments
+    assert services.pending_approval(episode) is None  # nothing left blocking new requests
+    assert any("no longer needed" in m.subject for m in mailoutbox if lead.email in m.to)
+    assert ChronologyEntry.objects.filter(
+        family=family, kind=ChronologyKind.APPROVAL, summary__contains="no longer needed"
+    ).exists()
+    # Approving the old request afterwards is refused in plain words, not carried out.
+    with pytest.raises(ValidationError, match="no longer needed"):
+        services.approve(actor=manager, approval=waiting)
+    page = client_for(manager).get(reverse("episodes:approval", args=[family.pk])).text
+    assert "No longer needed," in page and contact.reference in page
