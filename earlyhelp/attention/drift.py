@@ -210,6 +210,7 @@ def _annotated(episodes: QuerySet[Episode], today: date) -> QuerySet[Episode]:
             "allocated_team_id",
             "external_lead_name",
             "family__name",
+            "family__is_restricted",
             "lead_practitioner__full_name",
             "lead_practitioner__email",
         )

@@ -65,7 +65,12 @@ def who_is_reminded(found: list[EpisodeAttention]) -> list[tuple[int, Episode, I
     wanted: list[tuple[int, Episode, Item]] = []
     for attention in found:
         episode = attention.episode
-        team_managers = managers.get(episode.allocated_team_id or 0, set())
+        # A restricted family is seen only through personal reasons: never the team's managers.
+        team_managers = (
+            set()
+            if episode.family.is_restricted
+            else managers.get(episode.allocated_team_id or 0, set())
+        )
         for item in attention.items:
             users: set[int] = set()
             if item.kind == ReminderKind.FOLLOW_UP_OVERDUE:

@@ -40,7 +40,10 @@ def _unread_reminders(user: User) -> list[Reminder]:
     """The latest unread reminder about each thing (the same thing is reminded every day)."""
     latest: dict[str, Reminder] = {}
     for reminder in (
+        # Only about families the user may still see (a lead who handed over, a manager whose
+        # team changed, a family made restricted: old reminders stop showing at once).
         Reminder.objects.filter(user=user, read_at__isnull=True)
+        .filter(Q(episode__isnull=True) | Q(episode__in=episodes.visible_to(user)))
         .select_related("episode__family")
         .order_by("-for_date", "pk")[: REMINDERS_SHOWN * 5]
     ):
@@ -135,11 +138,8 @@ def team(request: HttpRequest) -> HttpResponse:
     found = episodes.visible_to(user).filter(allocated_team_id__in=team_ids)
     leads = list(
         User.objects.filter(
-            led_episodes__allocated_team_id__in=team_ids,
-            led_episodes__status__in=("open", "stepped_up"),
-        )
-        .distinct()
-        .order_by("full_name", "pk")
+            pk__in=found.filter(status__in=("open", "stepped_up")).values("lead_practitioner")
+        ).order_by("full_name", "pk")
     )
     lead = request.GET.get("lead", "")
     tasks = FollowUpTask.objects.filter(episode__in=found.values("pk"), assigned_to__isnull=True)

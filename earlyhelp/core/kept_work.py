@@ -15,8 +15,11 @@ module keeps that submission and sends it again, as the same person, after they 
    from our own form.
 3. Signing in keeps the session's data (Django cycles the key), and sends the person back to
    the page. There `forms.posted(request)` hands the view the kept fields, once, as if they had
-   just been posted, but only to the same person, on the same page, within `KEEP_FOR`. The view
-   then validates and saves exactly as it would have, with its usual conflict checks.
+   just been posted, but only to the same person, on the same page, within `KEEP_FOR`. A view
+   that treats any data from `posted()` as a submission (the assessment's sections) validates
+   and saves exactly as it would have, with its usual conflict checks; a view that saves only on
+   POST shows the form filled back in, for the person to check and save. A POST-only action is
+   never carried out by the GET.
 
 The kept fields live only in the server-side session row (as the form's data would have in the
 request), which expires with the session and is deleted by `clear_expired_sessions`.
@@ -40,8 +43,8 @@ KEEP_FOR = 8 * 60 * 60
 MAX_KEPT_BYTES = 256 * 1024
 NOT_KEPT = {"csrfmiddlewaretoken"}
 RESTORED_MESSAGE = (
-    "You were signed out before your changes were saved. We kept what you had typed and have "
-    "sent it again: check the page."
+    "You were signed out before your changes were saved. We kept what you had typed and filled "
+    "it back in: check it, and save if the page still asks you to."
 )
 
 

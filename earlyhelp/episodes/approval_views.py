@@ -19,7 +19,7 @@ from earlyhelp.core.models import AccessAction
 from earlyhelp.people.access import families
 
 from . import services
-from .access import allocates, managed_team_ids, manages, reads_supervision
+from .access import allocates, episodes, managed_team_ids, manages, reads_supervision
 from .forms import ApprovalDecisionForm
 from .models import ApprovalDecision, ApprovalKind, EpisodeApproval
 
@@ -46,7 +46,10 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if not allocates(user):
         raise Http404("No such page")
     team_ids = managed_team_ids(user)
-    mine = EpisodeApproval.objects.filter(episode__allocated_team_id__in=team_ids).select_related(
+    # From the episodes the manager may see: a restricted family's request never shows here.
+    mine = EpisodeApproval.objects.filter(
+        episode__in=episodes.visible_to(user), episode__allocated_team_id__in=team_ids
+    ).select_related(
         "episode__family", "episode__allocated_team", "requested_by", "decided_by"
     )
     waiting = list(mine.filter(decision=ApprovalDecision.PENDING).order_by("requested_at", "pk"))

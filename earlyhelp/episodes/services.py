@@ -774,8 +774,15 @@ def approval_required(actor: User | None, episode: Episode, kind: str) -> bool:
         if kind == ApprovalKind.STEP_UP
         else config.closure_needs_approval
     )
-    # An episode with no team yet has no manager to ask (and nobody working on it).
-    return required and episode.allocated_team_id is not None and not manages(actor, episode)
+    # An episode with no team yet has no manager to ask (and nobody working on it). A
+    # restricted family is seen only through personal reasons, so the team's managers could
+    # neither read nor decide the request: the lead practitioner's own decision stands.
+    return (
+        required
+        and episode.allocated_team_id is not None
+        and not episode.family.is_restricted
+        and not manages(actor, episode)
+    )
 
 
 def pending_approval(episode: Episode) -> EpisodeApproval | None:

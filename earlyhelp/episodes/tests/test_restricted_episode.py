@@ -87,3 +87,39 @@ def test_the_api_answers_404_to_the_team(restricted_case) -> None:
     url = f"/api/episodes/{case['episode'].pk}"
     assert sign_in(Client(), case["lead"]).get(url).status_code == 200
     assert sign_in(Client(), case["colleague"]).get(url).status_code == 404
+
+
+def test_a_restricted_familys_closure_needs_no_approval_nobody_could_give(
+    restricted_case,
+) -> None:
+    from earlyhelp.core.models import ClosureReason, CouncilConfiguration
+    from earlyhelp.episodes.models import EpisodeApproval, EpisodeStatus
+
+    config = CouncilConfiguration.current()
+    config.closure_needs_approval = config.step_up_needs_approval = True
+    config.save()
+    case = restricted_case
+    episode = case["episode"]
+    episode.refresh_from_db()
+    services.record_closure(
+        actor=case["lead"],
+        episode=episode,
+        reason=ClosureReason.objects.get(code="outcomes-met"),
+    )
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.CLOSED  # the lead's own decision stands
+    assert not EpisodeApproval.objects.exists()
+
+
+def test_the_approvals_list_never_names_a_restricted_family(restricted_case) -> None:
+    from earlyhelp.episodes.models import ApprovalKind, EpisodeApproval
+
+    case = restricted_case
+    EpisodeApproval.objects.create(
+        episode=case["episode"],
+        kind=ApprovalKind.CLOSURE,
+        requested_by=case["lead"],
+        requested_at=case["episode"].opened_at,
+    )
+    page = sign_in(Client(), case["manager"]).get(reverse("episodes:approvals")).text
+    assert "Hidden family" not in page
