@@ -49,9 +49,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     # From the episodes the manager may see: a restricted family's request never shows here.
     mine = EpisodeApproval.objects.filter(
         episode__in=episodes.visible_to(user), episode__allocated_team_id__in=team_ids
-    ).select_related(
-        "episode__family", "episode__allocated_team", "requested_by", "decided_by"
-    )
+    ).select_related("episode__family", "episode__allocated_team", "requested_by", "decided_by")
     waiting = list(mine.filter(decision=ApprovalDecision.PENDING).order_by("requested_at", "pk"))
     decided = list(
         mine.exclude(decision=ApprovalDecision.PENDING).order_by("-decided_at", "-pk")[
