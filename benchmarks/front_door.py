@@ -17,79 +17,14 @@ analysed after the seed (as autovacuum would do soon after), and dropped at the 
 """
 
 import argparse
-import io
 import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("EARLYHELP_VAR_DIR", tempfile.mkdtemp(prefix="earlyhelp-bench-fd-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-os.environ["EARLYHELP_DEMO_TWO_FACTOR_CODE"] = ""
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page_harness import database_name, prepare, run_on_server, seed, timed
 
-
-def _postgres(url: str, sql: str) -> None:
-    import psycopg
-
-    server, _name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _database_name(url: str) -> str:
-    return url.rsplit("/", 1)[1].split("?")[0]
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
-
-
-def seed(scale: str) -> None:
-    """`earlyhelp seed`, one seeder at a time so each is timed (one transaction, as the command)."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    from earlyhelp.core.seeding import SeedContext, make_faker, seeders
-
-    start = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrate: {time.perf_counter() - start:.1f} s")
-    out = io.StringIO()
-
-    class Lines:
-        def write(self, message: str) -> None:
-            out.write(message.rstrip("\n") + "\n")
-
-    context = SeedContext(scale=scale, faker=make_faker(), stdout=Lines())
-    total = time.perf_counter()
-    with transaction.atomic():
-        for seeder in seeders():
-            start = time.perf_counter()
-            seeder.run(context)
-            print(f"seed {scale} {seeder.name}: {time.perf_counter() - start:.1f} s")
-    print(f"seed {scale} (every seeder): {time.perf_counter() - total:.1f} s")
-    if connection.vendor == "postgresql":
-        # As autovacuum would soon after a load this size: without statistics the planner
-        # guesses (and guesses badly) on tables that were empty when it last looked.
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"ANALYZE: {time.perf_counter() - start:.1f} s")
-    for line in out.getvalue().splitlines():
-        if line.strip():
-            print(f"  {line.strip()}")
+prepare("earlyhelp-bench-fd-")
 
 
 def contact_pages() -> list[tuple[str, int]]:
@@ -191,8 +126,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     postgres = url.startswith("postgres")
     if postgres:
-        _postgres(url, f'DROP DATABASE IF EXISTS "{_database_name(url)}"')
-        _postgres(url, f'CREATE DATABASE "{_database_name(url)}"')
+        run_on_server(url, f'DROP DATABASE IF EXISTS "{database_name(url)}"')
+        run_on_server(url, f'CREATE DATABASE "{database_name(url)}"')
     import django
 
     django.setup()
@@ -240,8 +175,8 @@ def main() -> None:
     finally:
         if postgres and not args.keep_database:
             connection.close()
-            _postgres(url, f'DROP DATABASE IF EXISTS "{_database_name(url)}"')
-            print(f"dropped {_database_name(url)}")
+            run_on_server(url, f'DROP DATABASE IF EXISTS "{database_name(url)}"')
+            print(f"dropped {database_name(url)}")
 
 
 if __name__ == "__main__":
